@@ -1,0 +1,146 @@
+"""An in-memory bitmap index of every tool's facet values, for fast disjunctive faceting.
+
+Each facet value maps to a Python int used as a bitset over tool positions. Filtering and counting
+are then a few AND/OR/popcount operations per value, whatever the catalogue size (a 100k-tool
+catalogue counts all facets in a few milliseconds, where GROUP BY queries over join tables take
+hundreds). The index is derived data: each process builds it from the database and rebuilds it
+when CatalogueVersion's stamp changes, so app servers stay stateless.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from atlas.catalogue.licences import open_source_state
+from atlas.catalogue.search.query import fold
+from atlas.geo.countries import GLOBAL, region_of
+
+
+def bits_from_positions(positions, size) -> int:
+    buf = bytearray((size >> 3) + 1)
+    for p in positions:
+        buf[p >> 3] |= 1 << (p & 7)
+    return int.from_bytes(buf, "little")
+
+
+def positions_from_bits(mask: int) -> list[int]:
+    # Walking the binary string in C (str.find) is much faster than shifting a big int per bit.
+    s = bin(mask)[:1:-1]
+    out, i = [], s.find("1")
+    while i != -1:
+        out.append(i)
+        i = s.find("1", i + 1)
+    return out
+
+
+def _ranks(order):
+    ranks = [0] * len(order)
+    for rank, p in enumerate(order):
+        ranks[p] = rank
+    return ranks
+
+
+@dataclass
+class FacetIndex:
+    stamp: str
+    ids: list[int]  # position -> tool id
+    pos: dict[int, int]  # tool id -> position
+    masks: dict[str, dict[str, int]]  # facet param -> value -> bitset
+    name_order: list[int]  # positions by folded name
+    newest_order: list[int]  # positions, most recently added first
+    names: list[tuple[str, int]]  # (name or alias, tool id), for spelling suggestions
+    name_rank: list[int] = None  # position -> rank in name_order
+    newest_rank: list[int] = None
+
+    def __post_init__(self):
+        self.name_rank = _ranks(self.name_order)
+        self.newest_rank = _ranks(self.newest_order)
+
+    def name_order_rank(self, tool_id):
+        return self.name_rank[self.pos[tool_id]]
+
+    @property
+    def size(self):
+        return len(self.ids)
+
+    @property
+    def all_mask(self) -> int:
+        return (1 << len(self.ids)) - 1
+
+    def mask_of_ids(self, ids) -> int:
+        pos = self.pos
+        return bits_from_positions((pos[i] for i in ids if i in pos), len(self.ids))
+
+    def contains(self, mask_bytes: bytes, position: int) -> bool:
+        return bool(mask_bytes[position >> 3] >> (position & 7) & 1)
+
+
+def build_index(stamp: str) -> FacetIndex:
+    from atlas.catalogue.models import Deployment, Tool
+
+    rows = list(Tool.objects.order_by("id").values_list(
+        "id", "name", "aliases", "purposes", "technologies", "users", "exploitation", "is_global",
+        "cost", "access", "status", "licence", "created_at"))
+    ids = [r[0] for r in rows]
+    pos = {tool_id: i for i, tool_id in enumerate(ids)}
+    positions: dict[str, dict[str, list[int]]] = {
+        p: {} for p in ("purpose", "technology", "user", "exploitation", "region", "country",
+                        "cost", "access", "status", "open_source")}
+
+    def add(param, value, p):
+        positions[param].setdefault(value, []).append(p)
+
+    names = []
+    for p, (tool_id, name, aliases, purposes, technologies, users, exploitation, is_global,
+            cost, access, status, licence, _created) in enumerate(rows):
+        for value in purposes:
+            add("purpose", value, p)
+        for value in technologies:
+            add("technology", value, p)
+        for value in users:
+            add("user", value, p)
+        for value in exploitation:
+            add("exploitation", value, p)
+        add("cost", cost, p)
+        add("access", access, p)
+        add("status", status, p)
+        add("open_source", open_source_state(licence), p)
+        if is_global:
+            add("country", GLOBAL, p)
+            add("region", GLOBAL, p)
+        names.append((name, tool_id))
+        names += [(alias, tool_id) for alias in aliases]
+    seen_regions = set()
+    for tool_id, country in Deployment.objects.values_list("tool_id", "country").iterator(2000):
+        p = pos[tool_id]
+        add("country", country, p)
+        region = region_of(country)
+        if region and (p, region) not in seen_regions:
+            seen_regions.add((p, region))
+            add("region", region, p)
+    size = len(ids)
+    masks = {param: {value: bits_from_positions(ps, size) for value, ps in values.items()}
+             for param, values in positions.items()}
+    name_order = sorted(range(size), key=lambda p: (fold(rows[p][1]), rows[p][0]))
+    newest_order = sorted(range(size), key=lambda p: (rows[p][12], rows[p][0]), reverse=True)
+    return FacetIndex(stamp, ids, pos, masks, name_order, newest_order, names)
+
+
+_lock = threading.Lock()
+_cached: FacetIndex | None = None
+
+
+def current_index() -> FacetIndex:
+    """The index for the catalogue as it is now (one cheap query to check the stamp)."""
+    global _cached
+    from atlas.catalogue.models import CatalogueVersion
+
+    stamp = CatalogueVersion.objects.values_list("stamp", flat=True).first() or ""
+    index = _cached
+    if index is not None and index.stamp == stamp:
+        return index
+    with _lock:
+        if _cached is None or _cached.stamp != stamp:
+            _cached = build_index(stamp)
+        return _cached

@@ -1,0 +1,69 @@
+"""Thin views over the catalogue selectors: each page has a JSON twin built from the same call."""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from atlas.catalogue import selectors
+from atlas.catalogue.filters import SORTS, parse_filters
+from atlas.catalogue.serializers import search_result_as_dict, tool_as_dict
+from atlas.catalogue.vocabularies import ORGANISATION_KINDS
+from atlas.geo.countries import get_country
+
+
+def _search(request):
+    filters, errors = parse_filters(request.GET)
+    return selectors.tool_search(**filters.as_kwargs()), errors
+
+
+def tool_list(request):
+    result, errors = _search(request)
+    return render(request, "catalogue/tool_list.html", {
+        "result": result, "errors": errors, "sorts": SORTS,
+        "json_url": "?".join(filter(None, ["/tools.json", result.filters.querystring()])),
+    })
+
+
+def tool_list_json(request):
+    result, errors = _search(request)
+    if errors:
+        return JsonResponse({"errors": [e.as_dict() for e in errors]}, status=400)
+    return JsonResponse(search_result_as_dict(result))
+
+
+def _tool_or_404(slug):
+    tool = selectors.tool_get(slug=slug)
+    if tool is None:
+        raise Http404(_("No tool with this address."))
+    return tool
+
+
+def tool_detail(request, slug):
+    tool = _tool_or_404(slug)
+    return render(request, "catalogue/tool_detail.html", {
+        "tool": tool, "similar": selectors.tool_similar(tool=tool),
+    })
+
+
+def tool_detail_json(request, slug):
+    return JsonResponse(tool_as_dict(_tool_or_404(slug)))
+
+
+def organisation_list(request):
+    kind = request.GET.get("kind", "")
+    if kind not in ORGANISATION_KINDS:
+        kind = ""
+    return render(request, "catalogue/organisation_list.html", {
+        "organisations": selectors.organisation_list(kind=kind), "kind": kind,
+        "kinds": ORGANISATION_KINDS.choices,
+    })
+
+
+def organisation_detail(request, slug):
+    organisation = selectors.organisation_get(slug=slug)
+    if organisation is None:
+        raise Http404(_("No organisation with this address."))
+    return render(request, "catalogue/organisation_detail.html", {
+        "organisation": organisation,
+        "country": get_country(organisation.headquarters_country),
+    })

@@ -1,0 +1,236 @@
+"""`atlas`: the one command-line entry point for operators.
+
+Thin: it parses arguments, sets Django up and calls services. Anything that writes says what it did.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from pathlib import Path
+
+
+def _data_dir() -> Path:
+    from atlas.settings.base import DATA_DIR
+    return DATA_DIR
+
+
+def _ensure_secret_key() -> None:
+    """Production settings need a secret: use ATLAS_SECRET_KEY, or a key file made on first run."""
+    if os.environ.get("ATLAS_SECRET_KEY"):
+        return
+    path = _data_dir() / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(64))
+    os.environ["ATLAS_SECRET_KEY"] = path.read_text().strip()
+
+
+def setup_django() -> None:
+    if "DJANGO_SETTINGS_MODULE" not in os.environ:
+        _ensure_secret_key()
+        os.environ["DJANGO_SETTINGS_MODULE"] = "atlas.settings.prod"
+    _data_dir().mkdir(parents=True, exist_ok=True)
+    import django
+    django.setup()
+
+
+def _progress_bar(total_hint: str):
+    from tqdm import tqdm
+    bars = {}
+
+    def factory(kind, path):
+        lines = max(0, sum(1 for _ in open(path, "rb")) - 1)
+        # Shown on terminals only (tqdm's disable=None), for imports long enough to wait for.
+        bar = tqdm(total=lines, desc=f"{kind} {total_hint}", unit="rows", disable=None
+                   if lines >= 100 else True, leave=False)
+        bars[kind] = bar
+
+        def update(done):
+            bar.n = done
+            bar.refresh()
+        return update
+    return factory
+
+
+def _print_report(report, out=sys.stdout):
+    for problem in report.problems:
+        print(f"  {problem}", file=out)
+    print(report.summary(), file=out)
+    if report.organisations_created:
+        print(f"  {report.organisations_created} organisations created from tool rows", file=out)
+
+
+def cmd_serve(args) -> int:
+    host = args.host or os.environ.get("HOST", "127.0.0.1")
+    port = str(args.port or os.environ.get("PORT", "8000"))
+    if host in ("127.0.0.1", "localhost", "::1") and "ATLAS_HTTPS" not in os.environ:
+        # Plain HTTP on loopback; anything reachable from outside stays HTTPS-only by default.
+        os.environ["ATLAS_HTTPS"] = "false"
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    _load_default_if_empty()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    workers = str(args.workers or os.environ.get("WEB_CONCURRENCY", "2"))
+    print(f"Serving the Atlas on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    gunicorn = [sys.executable, "-m", "gunicorn", "atlas.wsgi:application", "--bind",
+                f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--workers", workers,
+                "--threads", "4", "--access-logfile", "-",
+                # Access logs without client addresses, user agents or referrers.
+                "--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms']
+    os.execvpe(gunicorn[0], gunicorn, os.environ)
+    return 0
+
+
+def _load_default_if_empty() -> None:
+    from atlas.catalogue.dataset import catalogue_is_empty, load_default_dataset
+    if catalogue_is_empty():
+        print("Loading the default dataset (first run)...", flush=True)
+        reports = load_default_dataset(progress_factory=_progress_bar("(default dataset)"))
+        for report in reports:
+            _print_report(report)
+        if any(r.problems for r in reports):
+            raise SystemExit("The default dataset has problems; nothing was loaded.")
+
+
+def cmd_import(args) -> int:
+    setup_django()
+    from atlas.catalogue.importers import ImportFileError, import_file
+    try:
+        report = import_file(args.path, kind=args.kind, dry_run=args.dry_run,
+                             skip_invalid=args.skip_invalid,
+                             progress=_single_progress(args.path))
+    except ImportFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    _print_report(report, out=sys.stderr if report.problems else sys.stdout)
+    if report.problems and not report.written:
+        print("Nothing was imported." + ("" if args.dry_run else
+              " Fix the problems above, or pass --skip-invalid to import the valid rows."),
+              file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(f"Dry run: the file is valid ({report.rows} rows); nothing was written.")
+    return 0
+
+
+def _single_progress(path):
+    factory = _progress_bar("")
+    try:
+        return factory("import", path)
+    except OSError:
+        return None
+
+
+def cmd_load_default(args) -> int:
+    setup_django()
+    from django.core.management import call_command
+    call_command("migrate", interactive=False, verbosity=0)
+    from atlas.catalogue.dataset import catalogue_is_empty, load_default_dataset
+    if not catalogue_is_empty() and not args.force:
+        print("The catalogue is not empty; pass --force to import the default dataset over it "
+              "(records are matched by slug and updated).")
+        return 1
+    reports = load_default_dataset(progress_factory=_progress_bar("(default dataset)"))
+    for report in reports:
+        _print_report(report)
+    return 1 if any(r.problems for r in reports) else 0
+
+
+def cmd_export(args) -> int:
+    setup_django()
+    from atlas.catalogue.exporters import EXPORTERS, export_tools
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        count = export_tools(fmt=args.format, out=out)
+    finally:
+        if args.output:
+            out.close()
+    if args.output:
+        print(f"Exported {count} tools as {args.format} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_createcurator(args) -> int:
+    setup_django()
+    import getpass
+
+    from django.core.exceptions import ValidationError
+
+    from atlas.accounts.services import curator_create
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    if password is None:
+        password = getpass.getpass("Password (12+ characters): ")
+        if password != getpass.getpass("Password again: "):
+            print("error: the passwords differ", file=sys.stderr)
+            return 2
+    try:
+        user = curator_create(username=args.username, email=args.email or "", password=password)
+    except ValidationError as exc:
+        for message in exc.messages:
+            print(f"error: {message}", file=sys.stderr)
+        return 2
+    print(f"Curator {user.username!r} created.")
+    return 0
+
+
+def cmd_manage(args) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+    execute_from_command_line(["atlas manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from atlas.catalogue.exporters import EXPORTERS
+
+    parser = argparse.ArgumentParser(
+        prog="atlas", description="Operate the Anti-Trafficking Tech Atlas.",
+        epilog="The database is ATLAS_DATABASE_URL (default: SQLite in ./var). See docs/operations.md.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("serve", help="migrate, load the default dataset if empty, and serve with gunicorn")
+    p.add_argument("--host", help="address to bind (default $HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default $PORT or 8000)")
+    p.add_argument("--workers", type=int, help="gunicorn worker processes (default 2)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("import", help="validate and load a CSV or JSON file of tools, organisations or helplines")
+    p.add_argument("path")
+    p.add_argument("--kind", choices=["tools", "organisations", "helplines"],
+                   help="what the file holds (default: detected from its header)")
+    p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="import the valid rows even if some rows are invalid")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="write every tool as CSV or JSON (to stdout or --output)")
+    p.add_argument("--format", choices=sorted(EXPORTERS), default="json")
+    p.add_argument("--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("load-default", help="load the default dataset shipped with the Atlas")
+    p.add_argument("--force", action="store_true", help="load even if the catalogue is not empty")
+    p.set_defaults(func=cmd_load_default)
+
+    p = sub.add_parser("createcurator", help="create a curator account (reviews and publishes records)")
+    p.add_argument("username")
+    p.add_argument("--email")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_createcurator)
+
+    p = sub.add_parser("manage", help="run a Django management command (atlas manage help)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv=None) -> None:
+    args = build_parser().parse_args(argv)
+    sys.exit(args.func(args))

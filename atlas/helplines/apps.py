@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HelplinesConfig(AppConfig):
+    name = "atlas.helplines"
+    label = "helplines"

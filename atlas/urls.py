@@ -1,0 +1,16 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from atlas.web import views as web_views
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("atlas.web.urls")),
+    path("", include("atlas.catalogue.urls")),
+    path("helplines/", include("atlas.helplines.urls")),
+    prefix_default_language=False,
+)
