@@ -6,6 +6,7 @@ Thin: it parses arguments, sets Django up and calls services. Anything that writ
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import secrets
 import sys
@@ -187,6 +188,20 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def _command_modules():
+    """Each app may add subcommands in atlas/<app>/commands.py with register(subparsers).
+
+    Their handlers call setup_django() themselves before touching models.
+    """
+    import importlib
+    import pkgutil
+
+    import atlas
+    for info in sorted(pkgutil.iter_modules(atlas.__path__), key=lambda i: i.name):
+        if info.ispkg and importlib.util.find_spec(f"atlas.{info.name}.commands"):
+            yield importlib.import_module(f"atlas.{info.name}.commands")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from atlas.catalogue.exporters import EXPORTERS
 
@@ -224,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--email")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_createcurator)
+
+    for module in _command_modules():
+        module.register(sub)
 
     p = sub.add_parser("manage", help="run a Django management command (atlas manage help)")
     p.add_argument("rest", nargs=argparse.REMAINDER)

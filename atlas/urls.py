@@ -6,11 +6,16 @@ from atlas.web import views as web_views
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
+    # Machine-readable endpoints are not language-prefixed.
+    path("", include("atlas.api.urls")),
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(
     path("", include("atlas.web.urls")),
     path("", include("atlas.catalogue.urls")),
     path("helplines/", include("atlas.helplines.urls")),
+    path("", include("atlas.geo.urls")),
+    path("", include("atlas.insights.urls")),
+    path("", include("atlas.submissions.urls")),
     prefix_default_language=False,
 )

@@ -121,7 +121,7 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
     scores, suggestion = None, ""
     if parsed:
         scores = text_match(parsed)
-        if not scores:
+        if not scores and not parsed.phrases:  # a quoted phrase asks for exactly that
             scores = _fuzzy_matches(q, index)
             if scores:
                 best = max(scores, key=scores.get)

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "atlas.catalogue",
     "atlas.helplines",
     "atlas.accounts",
+    "atlas.insights",
+    "atlas.api",
+    "atlas.submissions",
 ]
 
 MIDDLEWARE = [

@@ -10,3 +10,5 @@ SECRET_KEY = get_random_secret_key()  # sessions do not survive a restart, by de
 ALLOWED_HOSTS = env_list("ATLAS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 STORAGES = {**STORAGES, "staticfiles": {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -20,3 +20,8 @@ if os.environ.get("ATLAS_DATABASE_URL"):
         "NAME": "test_atlas" + os.environ.get("ATLAS_TEST_DB_SUFFIX", "")}
 else:
     DATABASES = {"default": database_from_url("sqlite://:memory:")}
+
+# Static files straight from the apps (no collectstatic in tests), as in development.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

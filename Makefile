@@ -1,0 +1,47 @@
+# The two commands of the README: `make serve` and `make test`. Everything they need is installed
+# from this repository's own files.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: serve test install install-test chromium bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+serve: install
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/atlas serve
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Every test on SQLite; then again on PostgreSQL when ATLAS_TEST_DATABASE_URL is set.
+test: install-test chromium
+	$(BIN)/pytest
+	@if [ -n "$$ATLAS_TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL ($$ATLAS_TEST_DATABASE_URL)"; \
+	  ATLAS_DATABASE_URL="$$ATLAS_TEST_DATABASE_URL" $(BIN)/pytest; \
+	fi
+
+bench: install-test
+	$(BIN)/python bench/search.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,40 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; without this, ORM calls in the
+# test body raise SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests.factories import make_organisation, make_tool  # noqa: E402
+
+
+@pytest.fixture
+def tool_factory(db):
+    return make_tool
+
+
+@pytest.fixture
+def organisation_factory(db):
+    return make_organisation
+
+
+@pytest.fixture
+def default_dataset(db):
+    from atlas.catalogue.dataset import load_default_dataset
+    reports = load_default_dataset()
+    assert all(not r.problems for r in reports), [str(p) for r in reports for p in r.problems][:5]
+    return reports
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }

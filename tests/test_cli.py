@@ -1,0 +1,61 @@
+import subprocess
+import sys
+
+import pytest
+
+from atlas.cli import build_parser, main
+
+
+def test_help_lists_every_command_with_one_line():
+    help_text = build_parser().format_help()
+    for command in ["serve", "import", "export", "createcurator", "manage", "load-default"]:
+        assert command in help_text
+
+
+def test_python_dash_m_atlas_works():
+    out = subprocess.run([sys.executable, "-m", "atlas", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "import" in out.stdout
+
+
+@pytest.mark.django_db
+def test_import_command_dry_run_and_errors(tmp_path, capsys):
+    good = tmp_path / "t.csv"
+    good.write_text("name,description,source_url\nA,Does a,https://a.example\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", str(good), "--dry-run"])
+    assert exit_.value.code == 0
+    assert "nothing was written" in capsys.readouterr().out
+    bad = tmp_path / "b.csv"
+    bad.write_text("name,description,source_url\nA,Does a,gopher://a\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", str(bad)])
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert f"{bad}, line 2, column 'source_url'" in err and "Nothing was imported" in err
+
+
+@pytest.mark.django_db
+def test_export_then_import_round_trips(tmp_path, tool_factory, capsys):
+    tool_factory("Round Trip", organisations=["Org A"], countries=["KE", "global"],
+                 purposes=["training"], aliases=["RT"], licence="MIT")
+    out = tmp_path / "export.json"
+    with pytest.raises(SystemExit):
+        main(["export", "--format", "json", "--output", str(out)])
+    from atlas.catalogue.importers import import_file
+    report = import_file(out)
+    assert (report.unchanged, report.created, report.updated) == (1, 0, 0)
+
+
+@pytest.mark.django_db
+def test_createcurator(monkeypatch, capsys):
+    import io
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    with pytest.raises(SystemExit) as exit_:
+        main(["createcurator", "alice", "--password-stdin"])
+    assert exit_.value.code == 2 and "too short" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-enough-passphrase\n"))
+    with pytest.raises(SystemExit) as exit_:
+        main(["createcurator", "alice", "--password-stdin"])
+    assert exit_.value.code == 0
+    from django.contrib.auth.models import User
+    assert User.objects.get(username="alice").groups.filter(name="curators").exists()

@@ -1,0 +1,56 @@
+"""The shipped default dataset passes the same importer users get, and has no duplicates."""
+
+import csv
+from collections import Counter
+from urllib.parse import urlsplit
+
+import pytest
+
+from atlas.catalogue.dataset import DATA_DIR, default_dataset_files
+from atlas.catalogue.importers import import_file
+from atlas.geo.countries import is_country_code
+
+
+@pytest.mark.django_db
+def test_default_dataset_loads_without_problems(default_dataset):
+    from atlas.catalogue.models import Tool
+    from atlas.helplines.models import Helpline
+    assert {r.kind for r in default_dataset} >= {"tools", "helplines"}
+    assert Tool.objects.count() == sum(r.created for r in default_dataset if r.kind == "tools")
+    assert Helpline.objects.exists()
+    assert not Tool.objects.filter(verified_at__isnull=False).exists()  # nobody verified them yet
+
+
+@pytest.mark.django_db
+def test_every_default_file_validates_with_the_importer():
+    for kind, path in default_dataset_files():
+        report = import_file(path, kind=kind, dry_run=True)
+        assert report.ok, [str(p) for p in report.problems][:10]
+
+
+def _rows(name):
+    with open(DATA_DIR / name, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_no_duplicate_tools_by_name_alias_or_website_domain():
+    keys = Counter()
+    for row in _rows("tools.csv"):
+        names = {row["name"].casefold()} | {a.strip().casefold()
+                                            for a in row.get("aliases", "").split(";") if a.strip()}
+        keys.update(("name", n) for n in names)
+        if row.get("website"):
+            keys[("site", urlsplit(row["website"]).netloc.removeprefix("www.").lower()
+                  + urlsplit(row["website"]).path.rstrip("/").lower())] += 1
+    duplicates = [k for k, n in keys.items() if n > 1]
+    assert duplicates == []
+
+
+def test_every_source_is_http_and_every_country_is_iso():
+    for name in ("tools.csv", "helplines.csv"):
+        for row in _rows(name):
+            url = row["source_url"]
+            assert url.startswith(("http://", "https://")) or ":" in url and "/" in url.split(":")[0], url
+            codes = row.get("countries", row.get("country", "")).split(";")
+            for code in filter(None, (c.strip() for c in codes)):
+                assert code == "global" or is_country_code(code), (name, row["name"], code)
