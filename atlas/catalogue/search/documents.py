@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,13 +20,22 @@ class SearchDocument:
     body: str  # descriptions, vocabulary labels, country and region names
 
 
-def _labels(tool) -> list[str]:
+@functools.lru_cache(maxsize=None)
+def _translated_labels(field: str, slug: str) -> tuple[str, ...]:
+    """A term's label in every interface language, so "trata" or "chaîne d'approvisionnement" match."""
+    vocab = v.TOOL_LIST_VOCABULARIES[field]
     labels = []
-    # Labels in every interface language, so "trata" or "chaîne d'approvisionnement" match too.
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            for field, vocab in v.TOOL_LIST_VOCABULARIES.items():
-                labels += [str(vocab.label_of(slug)) for slug in getattr(tool, field)]
+            labels.append(str(vocab.label_of(slug)))
+    return tuple(dict.fromkeys(labels))
+
+
+def _labels(tool) -> list[str]:
+    labels = []
+    for field in v.TOOL_LIST_VOCABULARIES:
+        for slug in getattr(tool, field):
+            labels += _translated_labels(field, slug)
     return list(dict.fromkeys(labels))
 
 
