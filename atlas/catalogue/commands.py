@@ -1,0 +1,68 @@
+"""`atlas check-sources` and `atlas report coverage`."""
+
+from __future__ import annotations
+
+import sys
+
+
+def register(sub):
+    p = sub.add_parser("check-sources", help="list records whose source or website URL does not answer (needs the internet; only reports)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    p.add_argument("--workers", type=int, default=8, help="requests in parallel (default 8)")
+    p.set_defaults(func=cmd_check_sources)
+
+    p = sub.add_parser("report", help="print reports about the catalogue (coverage: counts by purpose, technology, region, country)")
+    p.add_argument("name", choices=["coverage"])
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_check_sources(args) -> int:
+    from atlas.cli import setup_django
+    setup_django()
+    from tqdm import tqdm
+
+    from atlas.catalogue.sources import check_sources
+    bar = tqdm(unit="links", disable=None, leave=False)
+
+    def progress(done, total):
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+    problems = check_sources(timeout=args.timeout, workers=args.workers, progress=progress)
+    bar.close()
+    for p in problems:
+        print(f"{p.kind}\t{p.record}\t{p.field}\t{p.url}\t{p.reason}")
+    print(f"{len(problems)} links did not answer.", file=sys.stderr)
+    return 0
+
+
+def coverage_report() -> list[tuple[str, list[tuple[str, int]]]]:
+    """(facet label, [(value label, tool count)]) for purpose, technology, region and country."""
+    from atlas.catalogue.selectors import tool_search
+    wanted = ("purpose", "technology", "user", "exploitation", "region", "country")
+    result = tool_search()
+    return [(str(f.label), [(str(v.label), v.count) for v in f.values])
+            for f in result.facets if f.param in wanted]
+
+
+def cmd_report(args) -> int:
+    from atlas.cli import setup_django
+    setup_django()
+    from atlas.catalogue.vocabularies import TOOL_LIST_VOCABULARIES
+    from atlas.catalogue.selectors import tool_search
+    total = tool_search().count
+    print(f"Coverage of {total} tools")
+    for label, rows in coverage_report():
+        print(f"\n{label}")
+        for value, count in rows:
+            print(f"  {count:>6}  {value}")
+    # Vocabulary terms no tool carries are gaps too, and they do not appear as facet values.
+    from atlas.catalogue.search.facets import current_index
+    index = current_index()
+    params = {"purposes": "purpose", "technologies": "technology", "users": "user",
+              "exploitation": "exploitation"}
+    for field, vocab in TOOL_LIST_VOCABULARIES.items():
+        for slug, term_label in vocab.terms.items():
+            if not index.masks[params[field]].get(slug):
+                print(f"gap: no tool has {vocab.slug} = {term_label}")
+    return 0
