@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process, utils
 
 from atlas.catalogue.filters import FACETS, ToolFilters
 from atlas.catalogue.models import Deployment, Organisation, Tool, ToolOrganisation
-from atlas.catalogue.search import parse_query, text_match
+from atlas.catalogue.search import parse_query, text_match, text_relevance
 from atlas.catalogue.search.facets import current_index, positions_from_bits
 from atlas.catalogue.search.highlight import highlight
 
@@ -118,15 +118,16 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
                           page=page, extra=tuple(extra))
     index = current_index()
     parsed = parse_query(q)
-    scores, suggestion = None, ""
+    fuzzy_scores, suggestion = None, ""
     if parsed:
-        scores = text_match(parsed)
-        if not scores and not parsed.phrases:  # a quoted phrase asks for exactly that
-            scores = _fuzzy_matches(q, index)
-            if scores:
-                best = max(scores, key=scores.get)
+        matched = text_match(parsed)
+        if not matched and not parsed.phrases:  # a quoted phrase asks for exactly that
+            fuzzy_scores = _fuzzy_matches(q, index)
+            if fuzzy_scores:
+                best = max(fuzzy_scores, key=fuzzy_scores.get)
                 suggestion = next(name for name, tool_id in index.names if tool_id == best)
-        text_mask = index.mask_of_ids(scores)
+            matched = list(fuzzy_scores)
+        text_mask = index.mask_of_ids(matched)
     else:
         text_mask = index.all_mask
 
@@ -149,23 +150,24 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
             if param != facet.param:
                 base &= mask
         selected = filters.selected(facet.param)
+        toggle = filters.toggler(facet.param)
         values = []
         for value, mask in index.masks[facet.param].items():
             count = (base & mask).bit_count()
             if count or value in selected:
                 values.append(FacetValue(value, facet.labels(value), count, value in selected,
-                                         filters.toggle(facet.param, value)))
+                                         toggle(value)))
         for value in selected:  # a chosen value nobody has yet still shows, to be unticked
             if value not in index.masks[facet.param]:
-                values.append(FacetValue(value, facet.labels(value), 0, True,
-                                         filters.toggle(facet.param, value)))
+                values.append(FacetValue(value, facet.labels(value), 0, True, toggle(value)))
         values.sort(key=lambda fv: (-fv.count, str(fv.label)))
         facets.append(Facet(facet.param, facet.label, values))
 
     count = final.bit_count()
     want = count if all_results else min(count, page * per_page)
-    ordered_ids = _ordered_ids(index, final, count, want, scores, sort if parsed else
-                               ("name" if sort == "relevance" else sort))
+    if not parsed and sort == "relevance":
+        sort = "name"  # with no query there is no relevance to rank by
+    ordered_ids = _ordered_ids(index, final, count, want, sort, parsed, fuzzy_scores)
     page_ids = ordered_ids if all_results else ordered_ids[(page - 1) * per_page:page * per_page]
     by_id = {t.pk: t for t in tools_with_relations(Tool.objects.filter(pk__in=page_ids))} \
         if page_ids else {}
@@ -177,18 +179,17 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
     return ToolSearchResult(filters, tools, count, per_page, facets, suggestion, highlights)
 
 
-def _ordered_ids(index, final, count, want, scores, sort) -> list[int]:
+def _ordered_ids(index, final, count, want, sort, parsed, fuzzy_scores) -> list[int]:
     """The first `want` tool ids of the final set, in the requested order."""
     if want <= 0:
         return []
+    if sort == "relevance":
+        ids = [index.ids[p] for p in positions_from_bits(final)]
+        scores = fuzzy_scores if fuzzy_scores else text_relevance(parsed, ids)
+        # Ties (same relevance) fall back to name order for a stable, readable list.
+        best = heapq.nsmallest(want, ids, key=lambda i: (-scores.get(i, 0), index.name_order_rank(i)))
+        return best
     final_bytes = final.to_bytes((index.size >> 3) + 1, "little")
-    if sort == "relevance" and scores is not None:
-        candidates = [(score, tool_id) for tool_id, score in scores.items()
-                      if tool_id in index.pos and index.contains(final_bytes, index.pos[tool_id])]
-        best = heapq.nlargest(want, candidates)
-        # Ties (same score) fall back to name order for a stable, readable list.
-        best.sort(key=lambda st: (-st[0], index.name_order_rank(st[1])))
-        return [tool_id for _score, tool_id in best]
     order = index.newest_order if sort == "newest" else index.name_order
     if count * 50 < index.size:  # sparse: list the members, then order them
         members = positions_from_bits(final)

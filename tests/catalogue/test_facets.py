@@ -105,3 +105,16 @@ def test_index_follows_writes(tool_factory):
     tool_factory("Zebra", purposes=["training"])
     assert tool_search(q="zebra").count == 1
     assert tool_search(purpose=["training"]).count == 1
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"q": "a b"}, {"q": "x", "purpose": ("training",), "country": ("KE", "UG"), "sort": "name"},
+    {"purpose": ("training", "worker-voice"), "open_source": ("yes",), "page": 3},
+])
+def test_fast_toggler_agrees_with_toggle(params):
+    from atlas.catalogue.filters import ToolFilters
+    filters = ToolFilters(**params)
+    for facet in FACETS:
+        toggle = filters.toggler(facet.param)
+        for value in ("training", "KE", "yes", "africa"):
+            assert toggle(value) == filters.toggle(facet.param, value)

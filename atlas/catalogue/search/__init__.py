@@ -5,4 +5,5 @@ SQLite uses an FTS5 table, PostgreSQL a stored tsvector with a GIN index. Select
 """
 
 from atlas.catalogue.search.query import ParsedQuery, parse_query  # noqa: F401
-from atlas.catalogue.search.backends import index_tools, remove_tools, text_match  # noqa: F401
+from atlas.catalogue.search.backends import (index_tools, remove_tools, text_match,  # noqa: F401
+                                              text_relevance)

@@ -6,8 +6,9 @@ from django.db import connection
 
 from atlas.catalogue.search.query import ParsedQuery
 
-# Relative weight of the name, organisations and body fields.
-WEIGHTS = (10.0, 5.0, 1.0)
+# Fields in the order they rank: a match in the name (or an alias) ranks above a match in the
+# organisations, which ranks above a match only in the body.
+RANKED_FIELDS = ("name", "organisations")
 
 
 class SQLiteFTS5:
@@ -18,13 +19,14 @@ class SQLiteFTS5:
         parts = [f'"{t}"*' for t in query.terms] + [f'"{" ".join(p)}"' for p in query.phrases]
         return " AND ".join(parts)
 
-    def match(self, query: ParsedQuery) -> dict[int, float]:
-        sql = (f"SELECT rowid, bm25({self.table}, %s, %s, %s) FROM {self.table} "
-               f"WHERE {self.table} MATCH %s")
+    def match_ids(self, query: ParsedQuery, field: str | None = None) -> list[int]:
+        expression = self.match_expression(query)
+        if field:
+            expression = f"{field} : ({expression})"
+        # Ids only: computing bm25 for every match costs more than the rest of a search.
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*WEIGHTS, self.match_expression(query)])
-            # bm25 is lower for better matches; callers expect higher is better.
-            return {rowid: -score for rowid, score in cursor.fetchall()}
+            cursor.execute(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [expression])
+            return [row[0] for row in cursor.fetchall()]
 
     def index(self, docs):
         ids = [d.tool_id for d in docs]
@@ -49,20 +51,21 @@ class PostgresFullText:
     table = "catalogue_tool_search"
     config = "atlas_search"
 
-    def tsquery(self, query: ParsedQuery) -> str:
+    def tsquery(self, query: ParsedQuery, weight: str = "") -> str:
         # Words come from the parser (letters and digits only), so quoting them is enough.
-        parts = [f"'{t}':*" for t in query.terms]
-        parts += ["(" + " <-> ".join(f"'{w}'" for w in p) + ")" for p in query.phrases]
+        # A weight label (A: name, B: organisations) restricts a lexeme to that field.
+        parts = [f"'{t}':*{weight}" for t in query.terms]
+        parts += ["(" + " <-> ".join(f"'{w}'" + (f":{weight}" if weight else "") for w in p) + ")"
+                  for p in query.phrases]
         return " & ".join(parts)
 
-    def match(self, query: ParsedQuery) -> dict[int, float]:
-        # ts_rank's weights are for D, C, B, A; A is the name, B organisations, C the body.
-        sql = (f"SELECT tool_id, ts_rank('{{0, {WEIGHTS[2] / 10}, {WEIGHTS[1] / 10}, {WEIGHTS[0] / 10}}}', "
-               f"document, q) FROM {self.table}, to_tsquery('{self.config}', %s) q "
-               f"WHERE document @@ q")
+    def match_ids(self, query: ParsedQuery, field: str | None = None) -> list[int]:
+        weight = {"name": "A", "organisations": "B", None: ""}[field]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.tsquery(query)])
-            return dict(cursor.fetchall())
+            cursor.execute(f"SELECT tool_id FROM {self.table} "
+                           f"WHERE document @@ to_tsquery('{self.config}', %s)",
+                           [self.tsquery(query, weight)])
+            return [row[0] for row in cursor.fetchall()]
 
     def index(self, docs):
         sql = (f"INSERT INTO {self.table} (tool_id, document) VALUES (%s, "
@@ -88,11 +91,22 @@ def backend():
         raise NotImplementedError(f"Search does not support the {connection.vendor} database.")
 
 
-def text_match(query: ParsedQuery) -> dict[int, float]:
-    """Ids of the tools matching every term and phrase, with a relevance score (higher first)."""
+def text_match(query: ParsedQuery, field: str | None = None) -> list[int]:
+    """Ids of the tools matching every term and phrase (within one field, if given)."""
     if not query:
-        return {}
-    return backend().match(query)
+        return []
+    return backend().match_ids(query, field)
+
+
+def text_relevance(query: ParsedQuery, ids) -> dict[int, int]:
+    """Relevance of each of these matching tools: 3 if the query matches its name or an alias,
+    2 if it matches its organisations, 1 if it matches elsewhere."""
+    scores = dict.fromkeys(ids, 1)
+    for score, field in zip((3, 2), RANKED_FIELDS):
+        for tool_id in text_match(query, field):
+            if scores.get(tool_id, 3) < score:
+                scores[tool_id] = score
+    return scores
 
 
 def index_tools(tools) -> None:

@@ -6,6 +6,7 @@ The parser, not the database, decides what the syntax means, so no input ("AND",
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -15,15 +16,19 @@ MAX_TERMS = 12
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c)) or ch
+    # Keep the 1:1 mapping the highlighter relies on: ligatures like "ﬁ" fold to one char.
+    return base[0].casefold()[0]
+
+
 def fold(text: str) -> str:
     """Case- and diacritic-insensitive form of text, one output character per input character."""
-    out = []
-    for ch in text:
-        decomposed = unicodedata.normalize("NFKD", ch)
-        base = "".join(c for c in decomposed if not unicodedata.combining(c)) or ch
-        # Keep the 1:1 mapping the highlighter relies on: ligatures like "ﬁ" fold to one char.
-        out.append(base[0].casefold()[0] if base else ch)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    return "".join(ch if ch.isascii() else _fold_char(ch) for ch in text).lower()
 
 
 def words(text: str) -> list[str]:
