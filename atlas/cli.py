@@ -178,6 +178,10 @@ def cmd_createcurator(args) -> int:
             print(f"error: {message}", file=sys.stderr)
         return 2
     print(f"Curator {user.username!r} created.")
+    # Curators sign in with a second factor: enrol it now (atlas/accounts/commands.py).
+    from atlas.accounts.commands import print_enrolment
+    from atlas.accounts.services import totp_enrol
+    print_enrolment(totp_enrol(user=user))
     return 0
 
 

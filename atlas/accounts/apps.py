@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
+    default = True
     name = "atlas.accounts"
     label = "accounts"
+    default_auto_field = "django.db.models.BigAutoField"
+
+
+class AtlasAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, with a site that asks staff for their second factor."""
+
+    default = False
+    default_site = "atlas.accounts.admin_site.AtlasAdminSite"

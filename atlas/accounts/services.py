@@ -2,36 +2,193 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model, password_validation
+import datetime
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from atlas.accounts.models import AuditEvent, LoginThrottle, Membership
 
 CURATORS = "curators"
+ORGANISATION_EDITORS = "organisation-editors"
+ADMINISTRATORS = "administrators"
+
 CURATOR_PERMISSIONS = [
     ("catalogue", "add_tool"), ("catalogue", "change_tool"), ("catalogue", "delete_tool"),
     ("catalogue", "add_organisation"), ("catalogue", "change_organisation"),
     ("helplines", "add_helpline"), ("helplines", "change_helpline"),
+    ("submissions", "view_submission"), ("submissions", "review_submission"),
+    ("submissions", "revert_revision"), ("submissions", "add_storyexcerpt"),
+    ("submissions", "change_storyexcerpt"), ("submissions", "delete_storyexcerpt"),
 ]
+ROLE_PERMISSIONS = {
+    CURATORS: CURATOR_PERMISSIONS,
+    # Organisation editors propose; a curator reviews. They hold no publishing permission.
+    ORGANISATION_EDITORS: [("submissions", "propose_for_organisation")],
+    ADMINISTRATORS: CURATOR_PERMISSIONS + [
+        ("auth", "view_user"), ("auth", "add_user"), ("auth", "change_user"),
+        ("auth", "view_group"), ("accounts", "view_auditevent"),
+        ("accounts", "view_membership"), ("accounts", "add_membership"),
+        ("accounts", "delete_membership"), ("otp_totp", "view_totpdevice"),
+        ("otp_totp", "delete_totpdevice"),
+    ],
+}
+ROLES = (CURATORS, ORGANISATION_EDITORS, ADMINISTRATORS)
+# Roles whose members must sign in with a second factor.
+SECOND_FACTOR_ROLES = {CURATORS, ADMINISTRATORS}
 
 
-def curator_group() -> Group:
-    group, _created = Group.objects.get_or_create(name=CURATORS)
+def role_group(role: str) -> Group:
+    """The group for a role, with its permissions brought up to date."""
+    group, _created = Group.objects.get_or_create(name=role)
     perms = [Permission.objects.get(content_type__app_label=app, codename=code)
-             for app, code in CURATOR_PERMISSIONS]
+             for app, code in ROLE_PERMISSIONS[role]]
     group.permissions.add(*perms)
     return group
 
 
+def curator_group() -> Group:
+    return role_group(CURATORS)
+
+
+def requires_second_factor(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (user.is_staff or user.is_superuser
+            or user.groups.filter(name__in=SECOND_FACTOR_ROLES).exists())
+
+
 @transaction.atomic
-def curator_create(*, username: str, email: str, password: str):
+def account_create(*, username: str, email: str, password: str, role: str = CURATORS,
+                   organisations=()):
+    """A staff account in one role; organisation editors are linked to their organisations."""
+    if role not in ROLES:
+        raise ValidationError(_("Unknown role %(role)s.") % {"role": role})
     User = get_user_model()
     if User.objects.filter(username=username).exists():
-        raise ValidationError(f"A user named {username!r} already exists.")
-    user = User(username=username, email=email, is_staff=True)
+        raise ValidationError(_("A user named %(name)r already exists.") % {"name": username})
+    user = User(username=username, email=email, is_staff=role in SECOND_FACTOR_ROLES)
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.full_clean()
     user.save()
-    user.groups.add(curator_group())
+    user.groups.add(role_group(role))
+    for organisation in organisations:
+        Membership.objects.create(user=user, organisation=organisation)
     return user
+
+
+def curator_create(*, username: str, email: str, password: str):
+    return account_create(username=username, email=email, password=password, role=CURATORS)
+
+
+@transaction.atomic
+def totp_enrol(*, user):
+    """Replace the user's TOTP devices with a new one; returns it (its config_url is the secret)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+    audit_record(actor=None, actor_name="cli", action=AuditEvent.Action.ACCOUNT,
+                 object_type="user", object_id=user.username)
+    return device
+
+
+# --- audit -------------------------------------------------------------------------------------
+
+def audit_record(*, actor, action: str, object_type: str = "", object_id="",
+                 actor_name: str = "") -> AuditEvent:
+    """Append to the audit log. It is never updated or deleted by the application."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        name = actor.get_username()
+    else:
+        actor, name = None, actor_name or "anonymous"
+    return AuditEvent.objects.create(actor=actor, actor_name=name[:150], action=action,
+                                     object_type=object_type, object_id=str(object_id)[:200])
+
+
+# --- signing in --------------------------------------------------------------------------------
+
+def _account_key(username: str) -> str:
+    # Keyed hash: the throttle table never holds typed names (which may be mistyped passwords).
+    return hmac.new(settings.SECRET_KEY.encode(), username.strip().casefold().encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def login_locked_until(*, username: str):
+    throttle = LoginThrottle.objects.filter(account=_account_key(username)).first()
+    if throttle and throttle.locked_until and throttle.locked_until > timezone.now():
+        return throttle.locked_until
+    return None
+
+
+@transaction.atomic
+def _login_failed(username: str, user) -> bool:
+    """Count a failure for this account name; True if the account is now locked."""
+    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
+        account=_account_key(username))
+    now = timezone.now()
+    if throttle.locked_until and throttle.locked_until <= now:
+        throttle.failures, throttle.locked_until = 0, None
+    throttle.failures += 1
+    locked = throttle.failures >= settings.ATLAS_LOGIN_FAILURE_LIMIT
+    if locked:
+        throttle.failures = 0
+        throttle.locked_until = now + datetime.timedelta(minutes=settings.ATLAS_LOGIN_LOCK_MINUTES)
+    throttle.save()
+    audit_record(actor=None, actor_name=user.get_username() if user else "(unknown account)",
+                 action=AuditEvent.Action.LOGIN_LOCKED if locked
+                 else AuditEvent.Action.LOGIN_FAILED, object_type="user")
+    return locked
+
+
+@dataclass
+class LoginResult:
+    user: object = None
+    device: object = None
+    error: str = ""
+
+
+def login_check(*, request, username: str, password: str, token: str = "") -> LoginResult:
+    """Check a sign-in: lockout, password, then the second factor where the role needs one."""
+    from django_otp import devices_for_user, match_token
+
+    if login_locked_until(username=username):
+        audit_record(actor=None, actor_name="(locked account)",
+                     action=AuditEvent.Action.LOGIN_FAILED, object_type="user")
+        return LoginResult(error=_(
+            "Too many failed sign-ins for this account. Try again in %(minutes)d minutes.")
+            % {"minutes": settings.ATLAS_LOGIN_LOCK_MINUTES})
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        known = get_user_model().objects.filter(username=username).first()
+        _login_failed(username, known)
+        return LoginResult(error=_("The user name or password is wrong."))
+    device = None
+    if requires_second_factor(user):
+        if not list(devices_for_user(user)):
+            return LoginResult(error=_(
+                "This account has no second factor yet. An administrator can set one up with "
+                "“atlas accounts totp %(name)s”.") % {"name": user.get_username()})
+        device = match_token(user, token.strip()) if token.strip() else None
+        if device is None:
+            _login_failed(username, user)
+            return LoginResult(error=_(
+                "The authentication code is missing or wrong. Use the 6-digit code from your "
+                "authenticator app."))
+    LoginThrottle.objects.filter(account=_account_key(username)).delete()
+    return LoginResult(user=user, device=device)
+
+
+def login_unlock(*, username: str) -> None:
+    LoginThrottle.objects.filter(account=_account_key(username)).delete()
+    audit_record(actor=None, actor_name="cli", action=AuditEvent.Action.ACCOUNT,
+                 object_type="user", object_id=f"{username} unlocked")

@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from atlas.accounts import views as account_views
+from atlas.submissions import curate_views as curate
+from atlas.submissions import views
 
 app_name = "submissions"
-urlpatterns = []
+urlpatterns = [
+    path("account/login/", account_views.login, name="login"),
+    path("account/logout/", account_views.logout, name="logout"),
+    path("submit/", views.submit_index, name="index"),
+    path("submit/tool/", views.submit_tool, name="tool"),
+    path("submit/correction/<slug:slug>/", views.submit_correction, name="correction"),
+    path("submit/story/", views.submit_story, name="story"),
+    path("submit/solution/", views.submit_solution, name="solution"),
+    path("submit/thanks/", views.thanks, name="thanks"),
+    path("tools/<slug:slug>/history/", views.tool_history, name="tool_history"),
+    path("stories/", views.story_list, name="stories"),
+    path("curate/", curate.queue, name="queue"),
+    path("curate/submissions/<int:pk>/", curate.detail, name="detail"),
+    path("curate/submissions/<int:pk>/approve/", curate.approve, name="approve"),
+    path("curate/submissions/<int:pk>/reject/", curate.reject, name="reject"),
+    path("curate/submissions/<int:pk>/edit/", curate.edit, name="edit"),
+    path("curate/submissions/<int:pk>/publish/", curate.publish, name="publish"),
+    path("curate/tools/<slug:slug>/verify/", curate.verify, name="verify"),
+    path("curate/revisions/<int:pk>/revert/", curate.revert, name="revert"),
+    path("curate/audit/", curate.audit, name="audit"),
+]

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from atlas.accounts.models import AuditEvent, Membership
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only for everyone: the audit log is appended to by the application, never edited."""
+
+    list_display = ("at", "actor_name", "action", "object_type", "object_id")
+    list_filter = ("action", "object_type")
+    search_fields = ("actor_name", "object_id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation")
+    raw_id_fields = ("user", "organisation")

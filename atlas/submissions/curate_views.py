@@ -1,0 +1,162 @@
+"""The curators' pages under /curate/. Every view is protected by staff_required (no-store too)."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from atlas.accounts.models import AuditEvent
+from atlas.accounts.permissions import staff_required
+from atlas.catalogue.models import Tool
+from atlas.submissions import selectors
+from atlas.submissions.forms import CorrectionForm, ExcerptForm, RejectForm, SolutionForm, ToolForm
+from atlas.submissions.models import Revision, Submission
+from atlas.submissions.records import tool_snapshot
+from atlas.submissions.services import (story_excerpt_publish, submission_approve,
+                                        submission_reject, tool_revert, tool_verify_by_curator)
+
+REVIEW = "submissions.review_submission"
+
+
+@staff_required(REVIEW)
+def queue(request):
+    return render(request, "submissions/curate/queue.html", {
+        "groups": selectors.submission_queue()})
+
+
+def _pending(pk):
+    return get_object_or_404(Submission.objects.select_related("tool"), pk=pk)
+
+
+@staff_required(REVIEW)
+def detail(request, pk, *, errors=(), reject_form=None, status=200):
+    submission = _pending(pk)
+    diff = []
+    if submission.kind == Submission.Kind.CORRECTION and submission.tool_id:
+        diff = selectors.correction_diff(submission=submission,
+                                         current=tool_snapshot(submission.tool_id))
+    duplicates = Tool.objects.filter(slug__in=submission.duplicates)
+    return render(request, "submissions/curate/detail.html", {
+        "submission": submission, "diff": diff, "duplicates": duplicates, "errors": errors,
+        "reject_form": reject_form or RejectForm(),
+    }, status=status)
+
+
+@staff_required(REVIEW)
+@require_POST
+def approve(request, pk):
+    submission = _pending(pk)
+    try:
+        submission_approve(submission=submission, user=request.user)
+    except ValidationError as exc:
+        return detail.__wrapped__(request, pk, errors=exc.messages, status=400)
+    return redirect("submissions:queue")
+
+
+@staff_required(REVIEW)
+@require_POST
+def reject(request, pk):
+    submission = _pending(pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            submission_reject(submission=submission, user=request.user,
+                              reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            return detail.__wrapped__(request, pk, errors=exc.messages, status=400)
+        return redirect("submissions:queue")
+    return detail.__wrapped__(request, pk, reject_form=form, status=400)
+
+
+def _edit_form(submission, data=None):
+    if submission.kind == Submission.Kind.TOOL:
+        p = submission.payload
+        initial = {**p, "countries": ", ".join(p.get("countries", [])),
+                   "organisation": (p.get("organization") or [{}])[0].get("name", "")}
+        return ToolForm(data, initial=initial)
+    if submission.kind == Submission.Kind.CORRECTION:
+        current = tool_snapshot(submission.tool_id)
+        record = {**current, **submission.payload.get("changes", {})}
+        initial = {**CorrectionForm.initial_from(record),
+                   "source_url": submission.payload.get("source_url", ""),
+                   "note": submission.payload.get("note", "")}
+        return CorrectionForm(data, initial=initial)
+    return None
+
+
+def _edited_payload(submission, form):
+    if submission.kind == Submission.Kind.TOOL:
+        return {**form.record(), "note": form.cleaned_data["note"]}
+    current = tool_snapshot(submission.tool_id)
+    return {"changes": form.changes(current), "source_url": form.cleaned_data["source_url"],
+            "note": form.cleaned_data["note"]}
+
+
+@staff_required(REVIEW)
+def edit(request, pk):
+    """Edit a tool proposal or correction, then approve it."""
+    submission = _pending(pk)
+    if submission.kind in (Submission.Kind.STORY, Submission.Kind.SOLUTION):
+        return redirect("submissions:publish", pk=pk)
+    if submission.status != Submission.Status.PENDING or (
+            submission.kind == Submission.Kind.CORRECTION and not submission.tool_id):
+        return redirect("submissions:detail", pk=pk)
+    form = _edit_form(submission, request.POST if request.method == "POST" else None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission_approve(submission=submission, user=request.user,
+                               payload=_edited_payload(submission, form))
+            return redirect("submissions:queue")
+        except ValidationError as exc:
+            errors = exc.messages
+    return render(request, "submissions/curate/edit.html", {
+        "submission": submission, "form": form, "errors": errors},
+        status=400 if (form.errors or errors) else 200)
+
+
+@staff_required("submissions.add_storyexcerpt")
+def publish(request, pk):
+    """Write and publish an anonymised excerpt for a story or a solution."""
+    submission = _pending(pk)
+    if submission.kind not in (Submission.Kind.STORY, Submission.Kind.SOLUTION):
+        return redirect("submissions:detail", pk=pk)
+    initial = {}
+    if submission.kind == Submission.Kind.SOLUTION:
+        p = submission.payload
+        initial = {"text": p.get("description", ""), "countries": ", ".join(p.get("countries", [])),
+                   "topics": p.get("topics", []), "tools": ", ".join(p.get("tools", []))}
+    form = ExcerptForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        story_excerpt_publish(user=request.user, submission=submission, **form.cleaned_data)
+        return redirect("submissions:queue")
+    return render(request, "submissions/curate/publish.html", {
+        "submission": submission, "form": form}, status=400 if form.errors else 200)
+
+
+@staff_required("catalogue.change_tool")
+@require_POST
+def verify(request, slug):
+    tool = get_object_or_404(Tool, slug=slug)
+    tool_verify_by_curator(tool=tool, user=request.user)
+    return redirect(tool.get_absolute_url())
+
+
+@staff_required("submissions.revert_revision")
+@require_POST
+def revert(request, pk):
+    revision = get_object_or_404(Revision, pk=pk)
+    try:
+        tool_revert(revision=revision, user=request.user)
+    except ValidationError as exc:
+        return render(request, "submissions/refused.html", {"message": " ".join(exc.messages)},
+                      status=400)
+    return redirect("submissions:tool_history", slug=revision.tool_slug)
+
+
+@staff_required("accounts.view_auditevent")
+def audit(request):
+    return render(request, "submissions/curate/audit.html", {
+        "events": AuditEvent.objects.all()[:500],
+        "title": _("Audit log"),
+    })

@@ -1,0 +1,107 @@
+"""Public submissions, the revision history of published tools and published story excerpts.
+
+A story is stored only as a sealed box (ciphertext); no column holds its text or contact details.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def today():
+    return timezone.now().date()
+
+
+class Submission(models.Model):
+    class Kind(models.TextChoices):
+        TOOL = "tool", _("new tool")
+        CORRECTION = "correction", _("correction")
+        SOLUTION = "solution", _("tech-based solution")
+        STORY = "story", _("story")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.PENDING, db_index=True)
+    # To the day only: a precise time could tie a submission to a person's visit.
+    received_on = models.DateField(_("received on"), default=today)
+    payload = models.JSONField(_("proposed content"), default=dict, blank=True)
+    sealed = models.TextField(_("sealed story"), blank=True)
+    tool = models.ForeignKey("catalogue.Tool", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("tool"))
+    duplicates = models.JSONField(_("possible duplicates"), default=list, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reason = models.TextField(_("reason for rejection"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        permissions = [
+            ("review_submission", _("Can review, approve and reject submissions")),
+            ("propose_for_organisation", _("Can propose changes for their organisation")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def title(self):
+        if self.kind == self.Kind.STORY:
+            return _("Sealed story")
+        if self.kind == self.Kind.CORRECTION and self.tool_id:
+            return self.tool.name
+        return self.payload.get("name") or self.payload.get("title") or ""
+
+
+class Revision(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        REVERT = "revert", _("reverted")
+        VERIFY = "verify", _("verified")
+
+    tool = models.ForeignKey("catalogue.Tool", null=True, on_delete=models.SET_NULL,
+                             related_name="revisions")
+    tool_slug = models.SlugField(max_length=100, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField()
+    changed_fields = models.JSONField(default=list, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="revisions")
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("revision")
+        permissions = [("revert_revision", _("Can revert a tool to an earlier revision"))]
+
+
+class StoryExcerpt(models.Model):
+    """An anonymised excerpt a curator writes from a story (or a solution) and publishes."""
+
+    text = models.TextField(_("excerpt"), max_length=4000)
+    countries = models.JSONField(_("countries"), default=list, blank=True)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    tools = models.JSONField(_("related tools"), default=list, blank=True)  # tool slugs
+    published_on = models.DateField(_("published on"), default=today)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="excerpts")
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("story excerpt")

@@ -1,0 +1,63 @@
+"""Reads for the review queue, revision history and published story excerpts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from atlas.geo.countries import country_name, is_country_code
+from atlas.submissions.models import Revision, StoryExcerpt, Submission
+from atlas.submissions.records import RECORD_LABELS, record_diff
+from atlas.submissions.vocabularies import STORY_TOPICS
+
+
+def submission_queue(*, status: str = Submission.Status.PENDING) -> dict:
+    """Submissions with a status, grouped by kind in a fixed order."""
+    qs = Submission.objects.filter(status=status).select_related("tool")
+    groups = {kind: [] for kind in Submission.Kind.values}
+    for submission in qs:
+        groups[submission.kind].append(submission)
+    return [(Submission.Kind(kind).label, kind, items) for kind, items in groups.items()]
+
+
+def revision_list(*, tool) -> list[Revision]:
+    revisions = list(Revision.objects.filter(tool=tool).select_related("changed_by"))
+    for revision in revisions:
+        revision.diff = [(RECORD_LABELS.get(f, f), old, new) for f, old, new
+                         in record_diff(revision.before, revision.after)]
+    return revisions
+
+
+def correction_diff(*, submission: Submission, current: dict) -> list[tuple[str, object, object]]:
+    changes = submission.payload.get("changes", {})
+    return [(RECORD_LABELS.get(f, f), current.get(f), new) for f, new in changes.items()]
+
+
+@dataclass
+class ExcerptResult:
+    excerpts: list
+    country: str
+    topic: str
+    countries: list = field(default_factory=list)  # [(code, name, count, selected)]
+    topics: list = field(default_factory=list)
+
+
+def excerpt_search(*, country: str = "", topic: str = "") -> ExcerptResult:
+    """Published excerpts, filtered by one country and one topic; facet counts over all of them."""
+    country = country.upper() if is_country_code(country.upper()) else ""
+    topic = topic if topic in STORY_TOPICS else ""
+    everything = list(StoryExcerpt.objects.all())
+    chosen = [e for e in everything if (not country or country in e.countries)
+              and (not topic or topic in e.topics)]
+    country_counts, topic_counts = {}, {}
+    for e in chosen:
+        for c in e.countries:
+            country_counts[c] = country_counts.get(c, 0) + 1
+        for t in e.topics:
+            topic_counts[t] = topic_counts.get(t, 0) + 1
+    return ExcerptResult(
+        excerpts=chosen, country=country, topic=topic,
+        countries=sorted(((c, country_name(c), n, c == country) for c, n in country_counts.items()),
+                         key=lambda x: x[1]),
+        topics=[(t, STORY_TOPICS.label_of(t), topic_counts.get(t, 0), t == topic)
+                for t in STORY_TOPICS.terms if topic_counts.get(t)],
+    )

@@ -1,0 +1,173 @@
+"""Writes for submissions, reviews, revisions and story excerpts. Web UI, admin and tests use these."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from atlas.accounts.models import AuditEvent
+from atlas.accounts.services import audit_record
+from atlas.catalogue.models import Tool
+from atlas.catalogue.services import tool_verify
+from atlas.submissions.models import Revision, StoryExcerpt, Submission
+from atlas.submissions.records import record_apply, record_diff, tool_snapshot, unique_slug
+from atlas.submissions.stories import StoryKeyError, public_key, story_seal
+
+Kind, Status = Submission.Kind, Submission.Status
+
+
+def submission_create(*, kind: str, payload: dict, tool: Tool | None = None,
+                      duplicates=(), submitted_by=None) -> Submission:
+    """A tool proposal, correction or solution, pending review. Stories use story_submit."""
+    if kind == Kind.STORY:
+        raise ValueError("stories are sealed: use story_submit")
+    submission = Submission(kind=kind, payload=payload, tool=tool, duplicates=list(duplicates),
+                            submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None)
+    submission.full_clean()
+    submission.save()
+    return submission
+
+
+def story_submit(*, story: dict) -> Submission:
+    """Seal a story to the curators' public key; only the ciphertext is stored."""
+    key = public_key()
+    if key is None:
+        raise StoryKeyError("no story public key is configured")
+    submission = Submission(kind=Kind.STORY, sealed=story_seal(story=story, key=key))
+    submission.full_clean()
+    submission.save()
+    return submission
+
+
+def _require(user, perm):
+    if not user.has_perm(perm):
+        audit_record(actor=user, action=AuditEvent.Action.PERMISSION_DENIED,
+                     object_type="permission", object_id=perm)
+        raise PermissionDenied(perm)
+
+
+def _revision(*, tool: Tool, action: str, before: dict | None, user,
+              submission: Submission | None = None) -> Revision:
+    after = tool_snapshot(tool.pk)
+    return Revision.objects.create(
+        tool=tool, tool_slug=tool.slug, action=action, before=before, after=after,
+        changed_fields=[f for f, _old, _new in record_diff(before, after)],
+        changed_by=user, submission=submission)
+
+
+def correction_record(*, tool: Tool, changes: dict) -> dict:
+    return {**tool_snapshot(tool.pk), **changes}
+
+
+@transaction.atomic
+def submission_approve(*, submission: Submission, user, payload: dict | None = None) -> Submission:
+    """Publish a pending submission; payload replaces the submitted content (edit, then approve).
+
+    A new tool is created, a correction applied to its tool, each with a revision. Stories are
+    published through story_excerpt_publish instead.
+    """
+    _require(user, "submissions.review_submission")
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != Status.PENDING:
+        raise ValidationError("This submission has already been reviewed.")
+    if submission.kind == Kind.STORY:
+        raise ValidationError("Stories are published as excerpts written by a curator.")
+    if payload is not None:
+        submission.payload = payload
+    if submission.kind == Kind.TOOL:
+        record = {k: v for k, v in submission.payload.items() if k != "note"}
+        record["slug"] = unique_slug(record["name"])
+        tool = record_apply(record)
+        submission.tool = tool
+        _revision(tool=tool, action=Revision.Action.CREATE, before=None, user=user,
+                  submission=submission)
+    elif submission.kind == Kind.CORRECTION:
+        if submission.tool_id is None:
+            raise ValidationError("The tool this correction was for no longer exists.")
+        before = tool_snapshot(submission.tool_id)
+        changes = submission.payload.get("changes", {})
+        tool = record_apply({**before, **changes})
+        _revision(tool=tool, action=Revision.Action.UPDATE, before=before, user=user,
+                  submission=submission)
+    submission.status = Status.APPROVED
+    submission.reviewed_by, submission.reviewed_at = user, timezone.now()
+    submission.save()
+    audit_record(actor=user, action=AuditEvent.Action.APPROVE, object_type="submission",
+                 object_id=submission.pk)
+    return submission
+
+
+@transaction.atomic
+def submission_reject(*, submission: Submission, user, reason: str) -> Submission:
+    _require(user, "submissions.review_submission")
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != Status.PENDING:
+        raise ValidationError("This submission has already been reviewed.")
+    if not reason.strip():
+        raise ValidationError("Give a reason for rejecting.")
+    submission.status, submission.reason = Status.REJECTED, reason.strip()
+    submission.reviewed_by, submission.reviewed_at = user, timezone.now()
+    submission.full_clean()
+    submission.save()
+    audit_record(actor=user, action=AuditEvent.Action.REJECT, object_type="submission",
+                 object_id=submission.pk)
+    return submission
+
+
+@transaction.atomic
+def tool_revert(*, revision: Revision, user) -> Revision:
+    """Restore the tool as it was before this revision's change; itself a new revision."""
+    _require(user, "submissions.revert_revision")
+    if revision.tool_id is None or revision.before is None:
+        raise ValidationError("This revision created the tool; there is no earlier version.")
+    before = tool_snapshot(revision.tool_id)
+    tool = record_apply({**revision.before, "slug": revision.tool_slug})
+    new = _revision(tool=tool, action=Revision.Action.REVERT, before=before, user=user)
+    audit_record(actor=user, action=AuditEvent.Action.REVERT, object_type="tool",
+                 object_id=f"{tool.slug} to before revision {revision.pk}")
+    return new
+
+
+@transaction.atomic
+def tool_verify_by_curator(*, tool: Tool, user) -> Tool:
+    _require(user, "catalogue.change_tool")
+    snapshot = tool_snapshot(tool.pk)
+    tool = tool_verify(tool=tool, user=user)
+    Revision.objects.create(tool=tool, tool_slug=tool.slug, action=Revision.Action.VERIFY,
+                            before=snapshot, after=snapshot, changed_by=user)
+    audit_record(actor=user, action=AuditEvent.Action.VERIFY, object_type="tool",
+                 object_id=tool.slug)
+    return tool
+
+
+@transaction.atomic
+def story_excerpt_publish(*, user, text: str, countries=(), topics=(), tools=(),
+                          submission: Submission | None = None) -> StoryExcerpt:
+    """Publish an anonymised excerpt a curator wrote; marks its story or solution approved."""
+    _require(user, "submissions.add_storyexcerpt")
+    excerpt = StoryExcerpt(text=text, countries=list(countries), topics=list(topics),
+                           tools=list(tools), published_by=user, submission=submission)
+    excerpt.full_clean()
+    excerpt.save()
+    if submission is not None and submission.status == Status.PENDING:
+        submission.status = Status.APPROVED
+        submission.reviewed_by, submission.reviewed_at = user, timezone.now()
+        submission.save()
+    audit_record(actor=user, action=AuditEvent.Action.PUBLISH, object_type="story-excerpt",
+                 object_id=excerpt.pk)
+    return excerpt
+
+
+@transaction.atomic
+def stories_purge(*, older_than_days: int, commit: bool = False, actor_name: str = "cli") -> int:
+    """Delete unpublished stories received more than N days ago; returns how many (would be) gone."""
+    cutoff = timezone.now().date() - timezone.timedelta(days=older_than_days)
+    qs = Submission.objects.filter(kind=Kind.STORY, received_on__lt=cutoff).exclude(
+        status=Status.APPROVED)
+    count = qs.count()
+    if commit and count:
+        qs.delete()
+        audit_record(actor=None, actor_name=actor_name, action=AuditEvent.Action.STORY_PURGE,
+                     object_type="story", object_id=f"{count} older than {older_than_days} days")
+    return count

@@ -1,0 +1,173 @@
+"""Public submission pages. Thin: forms validate, services write. Nothing about the visitor is kept.
+
+Every response is marked no-store; a filled honeypot gets the same thank-you page as a person,
+but nothing is stored.
+"""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from atlas.catalogue import selectors as catalogue
+from atlas.submissions import selectors
+from atlas.submissions.duplicates import tool_duplicates
+from atlas.submissions.forms import CorrectionForm, SolutionForm, StoryForm, ToolForm
+from atlas.submissions.models import Submission
+from atlas.submissions.ratelimit import submission_allowed
+from atlas.submissions.records import tool_snapshot
+from atlas.submissions.services import story_submit, submission_create
+from atlas.submissions.stories import public_key
+
+# Larger request bodies are refused before any form is read (bytes).
+MAX_BODY_BYTES = 256 * 1024
+
+
+def _refusal(request):
+    """A response refusing the POST (too large, or over the global rate limit), or None."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = MAX_BODY_BYTES + 1
+    if length > MAX_BODY_BYTES:
+        return render(request, "submissions/refused.html", {
+            "message": _("This submission is too large. Please shorten it and try again.")},
+            status=413)
+    if not submission_allowed():
+        return render(request, "submissions/refused.html", {
+            "message": _("The Atlas is receiving too many submissions just now. Please try "
+                         "again in an hour.")}, status=429)
+    return None
+
+
+def _thanks():
+    return redirect("submissions:thanks")
+
+
+@never_cache
+def submit_index(request):
+    return render(request, "submissions/index.html")
+
+
+@never_cache
+def thanks(request):
+    return render(request, "submissions/thanks.html")
+
+
+def _submitter(request):
+    return request.user if request.user.is_authenticated else None
+
+
+@never_cache
+def submit_tool(request):
+    duplicates = []
+    if request.method == "POST":
+        refusal = _refusal(request)
+        if refusal:
+            return refusal
+        form = ToolForm(request.POST, confirm_duplicates="not_duplicate" in request.POST
+                        or "duplicates_shown" in request.POST)
+        if form.is_bot:
+            return _thanks()
+        if form.is_valid():
+            d = form.cleaned_data
+            duplicates = tool_duplicates(name=d["name"], website=d["website"],
+                                         description=d["description"])
+            if not duplicates or d.get("not_duplicate"):
+                submission_create(kind=Submission.Kind.TOOL,
+                                  payload={**form.record(), "note": d["note"]},
+                                  duplicates=[t.slug for t, _why in duplicates],
+                                  submitted_by=_submitter(request))
+                return _thanks()
+            form = ToolForm(request.POST, confirm_duplicates=True)
+            form.is_valid()
+    else:
+        form = ToolForm()
+    return render(request, "submissions/tool_form.html", {
+        "form": form, "duplicates": duplicates}, status=400 if form.errors else 200)
+
+
+@never_cache
+def submit_correction(request, slug):
+    tool = catalogue.tool_get(slug=slug)
+    if tool is None:
+        raise Http404(_("No tool with this address."))
+    current = tool_snapshot(tool.pk)
+    initial = CorrectionForm.initial_from(current)
+    if request.method == "POST":
+        refusal = _refusal(request)
+        if refusal:
+            return refusal
+        form = CorrectionForm(request.POST, initial=initial)
+        if form.is_bot:
+            return _thanks()
+        if form.is_valid():
+            changes = form.changes(current)
+            if changes:
+                d = form.cleaned_data
+                submission_create(kind=Submission.Kind.CORRECTION, tool=tool,
+                                  payload={"changes": changes, "source_url": d["source_url"],
+                                           "note": d["note"]},
+                                  submitted_by=_submitter(request))
+                return _thanks()
+            form.add_error(None, _("You have not changed anything: edit the fields that are "
+                                   "wrong, then send the form."))
+    else:
+        form = CorrectionForm(initial=initial)
+    return render(request, "submissions/correction_form.html", {
+        "form": form, "tool": tool}, status=400 if form.errors else 200)
+
+
+@never_cache
+def submit_solution(request):
+    if request.method == "POST":
+        refusal = _refusal(request)
+        if refusal:
+            return refusal
+        form = SolutionForm(request.POST)
+        if form.is_bot:
+            return _thanks()
+        if form.is_valid():
+            payload = {k: v for k, v in form.cleaned_data.items() if k != "homepage"}
+            submission_create(kind=Submission.Kind.SOLUTION, payload=payload,
+                              submitted_by=_submitter(request))
+            return _thanks()
+    else:
+        form = SolutionForm()
+    return render(request, "submissions/solution_form.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@never_cache
+def submit_story(request):
+    accepting = public_key() is not None
+    if request.method == "POST" and accepting:
+        refusal = _refusal(request)
+        if refusal:
+            return refusal
+        form = StoryForm(request.POST)
+        if form.is_bot:
+            return _thanks()
+        if form.is_valid():
+            story_submit(story={k: v for k, v in form.cleaned_data.items() if k != "homepage"})
+            return _thanks()
+    else:
+        form = StoryForm()
+    return render(request, "submissions/story_form.html", {"form": form, "accepting": accepting},
+                  status=400 if form.errors else 200)
+
+
+def tool_history(request, slug):
+    tool = catalogue.tool_get(slug=slug)
+    if tool is None:
+        raise Http404(_("No tool with this address."))
+    return render(request, "submissions/tool_history.html", {
+        "tool": tool, "revisions": selectors.revision_list(tool=tool),
+        "can_revert": request.user.has_perm("submissions.revert_revision"),
+    })
+
+
+def story_list(request):
+    result = selectors.excerpt_search(country=request.GET.get("country", ""),
+                                      topic=request.GET.get("topic", ""))
+    return render(request, "submissions/story_list.html", {"result": result})
