@@ -98,3 +98,19 @@ def region_of(code: str) -> str:
 
 def countries_in_region(region: str) -> list[Country]:
     return [c for c in all_countries() if c.region == region]
+
+
+_CENTROIDS_FILE = importlib.resources.files("atlas.geo") / "data" / "centroids.json"
+
+
+@functools.cache
+def _centroids() -> dict[str, tuple[float, float]]:
+    import json
+    # Built from Natural Earth shapes by scripts/build_shapes.py.
+    with _CENTROIDS_FILE.open(encoding="utf-8") as fh:
+        return {code: (lat, lng) for code, (lat, lng) in json.load(fh).items()}
+
+
+def centroid(code: str) -> tuple[float, float] | None:
+    """(latitude, longitude) inside the country's largest landmass, or None if unknown."""
+    return _centroids().get((code or "").upper())

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from atlas.insights import views
 
 app_name = "insights"
-urlpatterns = []
+urlpatterns = [
+    path("insights/", views.insights, name="index"),
+    path("insights/coverage.csv", views.coverage_csv, name="coverage_csv"),
+    path("insights/coverage/<slug:region>/", views.coverage_region, name="coverage_region"),
+    path("insights/coverage/<slug:region>.csv", views.coverage_csv, name="coverage_region_csv"),
+    path("insights/<slug:slug>.csv", views.chart_csv, name="chart_csv"),
+]

@@ -1,0 +1,72 @@
+"""Insights pages and their CSV downloads, from the same selectors and filters as /tools/."""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from atlas.catalogue.filters import parse_filters
+from atlas.catalogue.selectors import tool_search
+from atlas.geo.countries import REGIONS
+from atlas.insights.selectors import (CROWDED, GAP, THIN, chart_by_slug, coverage_matrix,
+                                      insight_charts, matching_tools)
+
+
+def _csv_response(filename, header, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def _levels_context():
+    return {"GAP": GAP, "THIN": THIN, "CROWDED": CROWDED}
+
+
+def insights(request):
+    filters, errors = parse_filters(request.GET)
+    result = tool_search(**{**filters.as_kwargs(), "page": 1}, all_results=True)
+    return render(request, "insights/index.html", {
+        "result": result, "errors": errors,
+        "charts": insight_charts(filters=filters, tools=result.tools),
+        "matrix": coverage_matrix(filters=filters, tools=result.tools),
+        **_levels_context(),
+    })
+
+
+def coverage_region(request, region):
+    if region not in REGIONS:
+        raise Http404(_("No region with this name."))
+    filters, errors = parse_filters(request.GET)
+    tools = matching_tools(filters)
+    return render(request, "insights/coverage_region.html", {
+        "filters": filters, "errors": errors, "region_label": REGIONS[region], "region": region,
+        "matrix": coverage_matrix(filters=filters, region=region, tools=tools),
+        "count": len(tools), **_levels_context(),
+    })
+
+
+def chart_csv(request, slug):
+    filters, _errors = parse_filters(request.GET)
+    chart = chart_by_slug(slug=slug, filters=filters)
+    if chart is None:
+        raise Http404(_("No chart with this name."))
+    return _csv_response(f"atlas-{slug}.csv", ["value", "label", "tools"],
+                         [(b.value, b.label_text, b.count) for b in chart.bars])
+
+
+def coverage_csv(request, region=""):
+    if region and region not in REGIONS:
+        raise Http404(_("No region with this name."))
+    filters, _errors = parse_filters(request.GET)
+    matrix = coverage_matrix(filters=filters, region=region)
+    rows = matrix.rows + ([matrix.global_row] if matrix.global_row else [])
+    header = ["country" if region else "region", "name"]
+    for purpose, _label in matrix.purposes:
+        header += [purpose, f"{purpose}:level"]
+    lines = [[row.key, str(row.label)] + [x for c in row.cells for x in (c.count, c.level)]
+             for row in rows]
+    return _csv_response(f"atlas-coverage{'-' + region if region else ''}.csv", header, lines)
