@@ -1,4 +1,32 @@
-from django.urls import path  # noqa: F401
+"""Machine-readable endpoints, without a language prefix: API, exports, feeds, sitemap, robots."""
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import URLPattern, include, path
+
+from atlas.api import views
+from atlas.api.api import api
+from atlas.api.feeds import ToolsFeed
+from atlas.api.http import open_data
+from atlas.api.sitemaps import SITEMAPS
+
+
+def _with_open_data(patterns):
+    """The ninja operations, each wrapped with validators, 304s and CORS."""
+    return [URLPattern(p.pattern, open_data(p.callback, data=p.name not in _CODE_ONLY),
+                       p.default_args, p.name)
+            if isinstance(p, URLPattern) else p for p in patterns]
+
+
+_CODE_ONLY = ("openapi-json", "openapi-view")
+
+
+_api_patterns, _api_app, _api_namespace = api.urls
 
 app_name = "api"
-urlpatterns = []
+urlpatterns = [
+    path("api/v1/", include((_with_open_data(_api_patterns), _api_namespace))),
+    path("exports/tools.<str:fmt>", open_data(views.tool_export), name="tool_export"),
+    path("feeds/tools.atom", open_data(ToolsFeed()), name="tools_feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+]

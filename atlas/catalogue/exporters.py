@@ -1,9 +1,22 @@
-"""Export formats: small classes in a registry, all fed by the same search selector."""
+"""Export formats: small classes in a registry, all fed by the same search selector.
+
+Each exporter writes a list of tools (with roles, deployments and sources prefetched) to a text
+stream. `atlas export`, the downloads on /tools/ and the docs test all read EXPORTERS, so a new
+format is one class here.
+"""
 
 from __future__ import annotations
 
 import csv
+import functools
+import importlib.resources
 import json
+import zipfile
+
+from django.utils.translation import gettext_lazy as _
+
+from atlas.catalogue import vocabularies as v
+from atlas.geo.countries import GLOBAL, country_name
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -51,33 +64,53 @@ def tool_record(tool) -> dict:
     }
 
 
+def organisation_record(org) -> dict:
+    """An organisation in the import format (organisations.csv columns)."""
+    return {"slug": org.slug, "name": org.name, "aliases": org.aliases, "kind": org.kind,
+            "website": org.website, "headquarters_country": org.headquarters_country,
+            "source_url": org.source_url}
+
+
+def helpline_record(helpline) -> dict:
+    """A helpline in the import format (helplines.csv columns)."""
+    return {"country": helpline.country, "name": helpline.name, "kind": helpline.kind,
+            "phone": helpline.phone, "sms": helpline.sms, "website": helpline.website,
+            "languages": helpline.languages, "hours": helpline.hours,
+            "source_url": helpline.source_url,
+            "source_date": helpline.source_date.isoformat() if helpline.source_date else None,
+            "last_verified": (helpline.last_verified.isoformat()
+                              if helpline.last_verified else None)}
+
+
 class Exporter:
     name = ""
+    label = ""
     media_type = ""
     extension = ""
+    binary = False  # writes bytes (a zip) rather than text
 
-    def write(self, tools, out) -> None:
+    def write(self, tools, out, *, base_url: str = "") -> None:
         raise NotImplementedError
 
 
 class JSONExporter(Exporter):
-    name, media_type, extension = "json", "application/json", "json"
+    name, label, media_type, extension = "json", "JSON", "application/json", "json"
 
-    def write(self, tools, out):
+    def write(self, tools, out, *, base_url=""):
         json.dump({"tools": [tool_record(t) for t in tools]}, out, ensure_ascii=False, indent=1,
                   default=str)
         out.write("\n")
 
 
 class CSVExporter(Exporter):
-    name, media_type, extension = "csv", "text/csv", "csv"
+    name, label, media_type, extension = "csv", "CSV", "text/csv", "csv"
     columns = ("slug", "name", "aliases", "organization", "website", "year_launched",
                "description", "long_description", "purposes", "technologies", "users",
                "exploitation", "countries", "headquarters_country", "languages", "cost", "access",
                "licence", "source_repository", "status", "survivor_involvement",
                "processes_victim_data", "source_url", "source_title", "source_date", "evidence")
 
-    def write(self, tools, out):
+    def write(self, tools, out, *, base_url=""):
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(self.columns)
         for tool in tools:
@@ -97,18 +130,255 @@ class CSVExporter(Exporter):
             writer.writerow(row)
 
 
-EXPORTERS = {e.name: e for e in (JSONExporter(), CSVExporter())}
+# --- GeoJSON ------------------------------------------------------------------------------------
+
+def _ring_centroid(ring):
+    """(area, x, y) of a closed ring by the shoelace formula."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if not area:
+        return 0.0, ring[0][0], ring[0][1]
+    return area / 2, cx / (3 * area), cy / (3 * area)
 
 
-def export_tools(*, fmt: str, out, filters=None) -> int:
-    """Write the tools matching filters (default: all) in a registered format; returns the count."""
+def _geometry_centroid(geometry):
+    """Centroid of the largest polygon's outer ring: overseas territories do not pull it away."""
+    if geometry["type"] == "Polygon":
+        polygons = [geometry["coordinates"]]
+    elif geometry["type"] == "MultiPolygon":
+        polygons = geometry["coordinates"]
+    else:
+        return None
+    best = max((_ring_centroid(p[0]) for p in polygons if p and len(p[0]) > 2),
+               key=lambda c: abs(c[0]), default=None)
+    return (round(best[1], 4), round(best[2], 4)) if best else None
+
+
+@functools.cache
+def country_centroids() -> dict[str, tuple[float, float]]:
+    """ISO alpha-2 -> (longitude, latitude), derived from the countryinfo package's data.
+
+    Computed from each country's outline where the package has one, otherwise its listed
+    latitude/longitude, otherwise its capital's. Read once per process (about 250 small files).
+    """
+    result = {}
+    root = importlib.resources.files("countryinfo") / "data"
+    for entry in root.iterdir():
+        if not entry.name.endswith(".json"):
+            continue
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        code = (data.get("ISO") or {}).get("alpha2")
+        if not code or code in result:
+            continue
+        point = None
+        for feature in (data.get("geoJSON") or {}).get("features", []):
+            point = _geometry_centroid(feature.get("geometry") or {"type": ""})
+            if point:
+                break
+        if point is None:
+            latlng = data.get("latlng") or data.get("capital_latlng")
+            if latlng and len(latlng) == 2:
+                point = (float(latlng[1]), float(latlng[0]))
+        if point:
+            result[code.upper()] = point
+    return result
+
+
+class GeoJSONExporter(Exporter):
+    """One point per country with deployments, at the country's centroid, listing its tools."""
+
+    name, label, media_type, extension = "geojson", "GeoJSON", "application/geo+json", "geojson"
+
+    def write(self, tools, out, *, base_url=""):
+        by_country: dict[str, list] = {}
+        for tool in tools:
+            for d in tool.deployments.all():
+                by_country.setdefault(d.country, []).append(
+                    {"slug": tool.slug, "name": tool.name,
+                     "url": base_url + tool.get_absolute_url(), "year": d.year})
+        centroids = country_centroids()
+        features = []
+        for code in sorted(by_country):
+            point = centroids.get(code)
+            features.append({
+                "type": "Feature",
+                "id": code,
+                # A country the package has no position for keeps its feature, without geometry.
+                "geometry": {"type": "Point", "coordinates": list(point)} if point else None,
+                "properties": {"country": code, "name": country_name(code),
+                               "tool_count": len(by_country[code]), "tools": by_country[code]},
+            })
+        json.dump({"type": "FeatureCollection", "features": features}, out, ensure_ascii=False,
+                  indent=1)
+        out.write("\n")
+
+
+# --- JSON-LD (schema.org) -----------------------------------------------------------------------
+
+def tool_jsonld(tool, *, base_url: str = "") -> dict:
+    """A tool as a schema.org SoftwareApplication (embedded in its page and exported)."""
+    url = base_url + tool.get_absolute_url()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "SoftwareApplication",
+        "@id": url,
+        "url": url,
+        "name": tool.name,
+        "description": tool.short_description,
+        "applicationCategory": [str(v.PURPOSES.label_of(p)) for p in tool.purposes],
+        "keywords": [*tool.purposes, *tool.technologies, *tool.exploitation],
+        "audience": [{"@type": "Audience", "audienceType": str(v.USERS.label_of(u))}
+                     for u in tool.users],
+        "spatialCoverage": ([{"@type": "Place", "name": "Worldwide"}] if tool.is_global else [])
+        + [{"@type": "Country", "name": country_name(d.country), "identifier": d.country}
+           for d in tool.deployments.all()],
+        "isAccessibleForFree": tool.cost == "free" if tool.cost != "unknown" else None,
+        "creator": [{"@type": "Organization", "name": r.organisation.name,
+                     "url": base_url + r.organisation.get_absolute_url()}
+                    for r in tool.roles.all() if r.role in ("owner", "maintainer")],
+        "funder": [{"@type": "Organization", "name": r.organisation.name}
+                   for r in tool.roles.all() if r.role == "funder"],
+        "alternateName": tool.aliases,
+        "sameAs": [u for u in (tool.website,) if u],
+        "codeRepository": tool.source_repository or None,
+        "license": (f"https://spdx.org/licenses/{tool.licence}.html"
+                    if tool.licence and tool.licence != "proprietary" else None),
+        "inLanguage": tool.languages,
+        "datePublished": str(tool.year_launched) if tool.year_launched else None,
+        "dateModified": tool.updated_at.isoformat() if tool.updated_at else None,
+    }
+    # Leave out what is not known rather than publish empty claims.
+    return {k: val for k, val in data.items() if val not in (None, [], "")}
+
+
+class JSONLDExporter(Exporter):
+    name, label, media_type, extension = "jsonld", "JSON-LD", "application/ld+json", "jsonld"
+
+    def write(self, tools, out, *, base_url=""):
+        graph = []
+        for tool in tools:
+            item = tool_jsonld(tool, base_url=base_url)
+            item.pop("@context")
+            graph.append(item)
+        json.dump({"@context": "https://schema.org", "@graph": graph}, out, ensure_ascii=False,
+                  indent=1)
+        out.write("\n")
+
+
+# --- Digital Public Goods nominee files ---------------------------------------------------------
+
+# Anti-trafficking work serves SDG targets 5.2, 8.7 and 16.2: every nominee names them, with the
+# tool's own description as the stated relevance for a reviewer to refine.
+_DPG_SDGS = ("SDG5: Gender Equality", "SDG8: Decent Work and Economic Growth",
+             "SDG16: Peace and Justice Strong Institutions")
+_DPG_ORG_TYPES = {"owner": "owner", "maintainer": "maintainer", "funder": "funder",
+                  "implementer": "implementer"}
+
+
+def tool_dpg(tool, *, base_url: str = "") -> dict:
+    """A tool in the shape of a Digital Public Goods Alliance nominee file (a draft to complete)."""
+    open_licence = tool.open_source == "yes"
+    return {
+        "name": tool.name,
+        "aliases": tool.aliases,
+        "description": tool.short_description,
+        "website": tool.website or base_url + tool.get_absolute_url(),
+        "stage": "nominee",
+        "categories": ["Open Software"],
+        "sectors": [str(v.PURPOSES.label_of(p)) for p in tool.purposes],
+        "repositories": ([{"name": "main", "url": tool.source_repository}]
+                         if tool.source_repository else []),
+        "sdgs": [{"sdg": sdg, "relevance": tool.short_description} for sdg in _DPG_SDGS],
+        "openlicenses": ([{"openLicense": tool.licence,
+                           "openLicenseEvidenceURLs": tool.source_repository or tool.website}]
+                         if open_licence else []),
+        "organizations": [{"name": r.organisation.name, "website": r.organisation.website,
+                           "org_type": _DPG_ORG_TYPES.get(r.role, "owner")}
+                          for r in tool.roles.all()],
+        "locations": {
+            "developmentCountries": ([country_name(tool.headquarters_country)]
+                                     if tool.headquarters_country else []),
+            "deploymentCountries": [country_name(d.country) for d in tool.deployments.all()],
+        },
+        "dataPrivacySecurity": {
+            "collectsPII": {"yes": "Yes", "no": "No"}.get(tool.processes_victim_data, "Unknown"),
+        },
+        "atlas": {"slug": tool.slug, "url": base_url + tool.get_absolute_url(),
+                  "licence": tool.licence, "open_source": tool.open_source,
+                  "global": tool.is_global},
+    }
+
+
+class DPGExporter(Exporter):
+    """One nominee file per tool: a directory on the command line, a zip as a download."""
+
+    name, media_type, extension = "dpg", "application/zip", "zip"
+    label = _("Digital Public Goods nominee files (zip)")
+    binary = True
+
+    def files(self, tools, *, base_url=""):
+        for tool in tools:
+            yield f"{tool.slug}.json", json.dumps(tool_dpg(tool, base_url=base_url),
+                                                  ensure_ascii=False, indent=4) + "\n"
+
+    def write(self, tools, out, *, base_url=""):
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, text in self.files(tools, base_url=base_url):
+                archive.writestr(name, text)
+
+    def write_directory(self, tools, directory, *, base_url="") -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, text in self.files(tools, base_url=base_url):
+            (directory / name).write_text(text, encoding="utf-8")
+
+
+EXPORTERS = {e.name: e for e in (CSVExporter(), JSONExporter(), GeoJSONExporter(),
+                                 JSONLDExporter(), DPGExporter())}
+
+
+def tools_for_export(filters=None) -> list:
+    """The tools matching filters (default: every tool, by slug), with everything prefetched."""
     from atlas.catalogue.models import Tool
     from atlas.catalogue.selectors import tool_search, tools_with_relations
 
-    exporter = EXPORTERS[fmt]
     if filters is None:
-        tools = list(tools_with_relations(Tool.objects.prefetch_related("sources").order_by("slug")))
+        return list(tools_with_relations(Tool.objects.prefetch_related("sources")
+                                         .order_by("slug")))
+    tools = tool_search(**filters.as_kwargs(), all_results=True).tools
+    from django.db.models import prefetch_related_objects
+    prefetch_related_objects(tools, "sources")
+    return tools
+
+
+def export_records(*, kind: str, fmt: str, out) -> int:
+    """Write every organisation or helpline in the import format (csv or json)."""
+    from atlas.catalogue.importers import KINDS
+    from atlas.catalogue.models import Organisation
+    from atlas.helplines.models import Helpline
+
+    if kind == "organisations":
+        records = [organisation_record(o) for o in Organisation.objects.order_by("slug")]
     else:
-        tools = tool_search(**filters.as_kwargs(), all_results=True).tools
-    exporter.write(tools, out)
+        records = [helpline_record(h) for h in Helpline.objects.order_by("country", "name")]
+    if fmt == "json":
+        json.dump({kind: records}, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    else:
+        writer = csv.writer(out, lineterminator="\r\n")
+        columns = KINDS[kind].columns
+        writer.writerow(columns)
+        for rec in records:
+            writer.writerow([csv_safe("; ".join(rec[c]) if isinstance(rec[c], list) else rec[c])
+                             for c in columns])
+    return len(records)
+
+
+def export_tools(*, fmt: str, out, filters=None, base_url: str = "") -> int:
+    """Write the tools matching filters (default: all) in a registered format; returns the count."""
+    tools = tools_for_export(filters)
+    EXPORTERS[fmt].write(tools, out, base_url=base_url)
     return len(tools)

@@ -1,0 +1,299 @@
+"""The read-only JSON API, version 1: thin operations over the catalogue and helpline selectors.
+
+`/api/v1/tools` takes the query parameters of the /tools/ page and answers from the same
+`tool_search` call, so results and facet counts always agree with the page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError, ValidationError
+
+from atlas.api import schemas as s
+from atlas.api.docs import ServerRenderedDocs
+from atlas.catalogue import selectors
+from atlas.catalogue import vocabularies as v
+from atlas.catalogue.filters import MAX_PAGE, SORTS, ParamError, parse_filters
+from atlas.catalogue.serializers import search_result_as_dict, tool_as_dict
+from atlas.geo.countries import (GLOBAL, all_countries, country_name, get_country,
+                                 is_country_code)
+from atlas.helplines.models import HELPLINE_KINDS
+from atlas.helplines.selectors import helpline_list
+
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+LIST_PER_PAGE = 100  # organisations and helplines
+
+
+class BadRequest(Exception):
+    def __init__(self, errors: list[ParamError]):
+        self.errors = errors
+
+
+class AtlasAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """The generated document, with the allowed values of each filter listed as an enum.
+
+        The server also takes comma-separated lists and lower-case country codes, so the values
+        are checked by parse_filters (400 naming the value), not by the parameter types.
+        """
+        schema = super().get_openapi_schema(**kwargs)
+        enums = _parameter_enums()
+        for path, methods in schema["paths"].items():
+            for op in methods.values():
+                for param in op.get("parameters", []):
+                    values = enums.get((path.rsplit("/", 1)[-1], param["name"]))
+                    if values is None:
+                        continue
+                    if param["schema"].get("type") == "array":
+                        param["schema"]["items"] = {"type": "string", "enum": values}
+                    else:
+                        param["schema"]["enum"] = values
+        return schema
+
+
+def _parameter_enums():
+    from atlas.catalogue.filters import FACETS
+    from atlas.geo.countries import REGIONS
+    countries = [c.code for c in all_countries()]
+    enums = {("tools", f.param): list(f.vocabulary.terms) for f in FACETS
+             if hasattr(f, "vocabulary") and f.vocabulary is not None}
+    enums.update({
+        ("tools", "country"): [GLOBAL, *countries], ("tools", "region"): [GLOBAL, *REGIONS],
+        ("tools", "sort"): list(SORTS),
+        ("organisations", "kind"): ["", *v.ORGANISATION_KINDS.terms],
+        ("organisations", "country"): ["", *countries],
+        ("helplines", "country"): ["", *countries], ("helplines", "kind"): ["", *HELPLINE_KINDS],
+    })
+    return enums
+
+
+api = AtlasAPI(
+    title="Anti-Trafficking Tech Atlas API",
+    version="1",
+    description="Read-only open data: tools, organisations, countries, helplines and "
+                "vocabularies. Errors are JSON objects with an `errors` list naming the field, "
+                "the value and the problem.",
+    urls_namespace="api:v1",  # nested in atlas.api.urls (app "api")
+    docs=ServerRenderedDocs(),
+    docs_url="/docs",
+)
+
+ERRORS = {400: s.ErrorResponse}
+NOT_FOUND = {404: s.ErrorResponse}
+
+
+def _errors(request, errors, status):
+    return api.create_response(request, {"errors": [e.as_dict() for e in errors]}, status=status)
+
+
+@api.exception_handler(BadRequest)
+def _bad_request(request, exc):
+    return _errors(request, exc.errors, 400)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc):
+    """Parameters ninja could not convert (a page that is not a number): 400, our error shape."""
+    errors = []
+    for error in exc.errors:
+        loc = [str(x) for x in error.get("loc", ()) if x not in ("query", "path")]
+        field = loc[0] if loc else ""
+        raw = request.GET.get(field, error.get("input", ""))
+        errors.append(ParamError(field, str(raw)[:100], error.get("msg", _("Invalid value."))))
+    return _errors(request, errors, 400)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _errors(request, [ParamError("path", request.path[:100], str(exc) or _("Not found."))],
+                   404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return _errors(request, [ParamError("", "", str(exc))], exc.status_code)
+
+
+def _page_links(request, page, num_pages, params):
+    def link(n):
+        query = urlencode([(k, val) for k, val in params if k != "page"]
+                          + ([("page", str(n))] if n != 1 else []))
+        return request.build_absolute_uri(request.path + ("?" + query if query else ""))
+    return (link(page + 1) if page < num_pages else None,
+            link(page - 1) if page > 1 else None)
+
+
+def _paginate(request, items, page, per_page, params):
+    count = len(items)
+    num_pages = max(1, -(-count // per_page))
+    next_url, previous_url = _page_links(request, page, num_pages, params)
+    return {"count": count, "page": page, "num_pages": num_pages, "next": next_url,
+            "previous": previous_url,
+            "results": items[(page - 1) * per_page:page * per_page]}
+
+
+_MULTI = "Repeat the parameter or separate values with commas; values of one filter combine " \
+         "with OR, filters with AND."
+
+
+def _facet_query(description=_MULTI):
+    return Query(None, description=description)
+
+
+def _choice_query(description):
+    return Query("", description=description)
+
+
+@api.get("/tools", response={200: s.ToolPage, **ERRORS}, tags=["tools"],
+         summary="Search and filter tools, with facet counts")
+def tools(request,
+          q: str = Query("", description="Full-text search (words, \"phrases\", -excluded)."),
+          purpose: list[str] = _facet_query(),
+          technology: list[str] = _facet_query(),
+          user: list[str] = _facet_query(),
+          exploitation: list[str] = _facet_query(),
+          region: list[str] = _facet_query("UN M49 region, or 'global'."),
+          country: list[str] = _facet_query("ISO 3166-1 alpha-2 code, or 'global'."),
+          cost: list[str] = _facet_query(),
+          access: list[str] = _facet_query(),
+          status: list[str] = _facet_query(),
+          open_source: list[str] = _facet_query(),
+          sort: str = Query("relevance", description="Order of results."),
+          page: int = Query(1, ge=1, le=MAX_PAGE),
+          per_page: int = Query(DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE)):
+    """The same parameters, results and facet counts as the /tools/ page. Ordered by relevance
+    when there is a query, otherwise by name; ties are broken by record id, so pages are stable."""
+    filters, errors = parse_filters(request.GET)
+    if errors:
+        raise BadRequest(errors)
+    result = selectors.tool_search(**filters.as_kwargs(), per_page=per_page)
+    data = search_result_as_dict(result)
+    params = result.filters.as_params() + ([("per_page", str(per_page))]
+                                           if per_page != DEFAULT_PER_PAGE else [])
+    data["next"], data["previous"] = _page_links(request, result.page, result.num_pages, params)
+    return data
+
+
+def _tool_detail_dict(tool):
+    data = tool_as_dict(tool)
+    org_slugs = {r.organisation_id: r.organisation.slug for r in tool.roles.all()}
+    missing = {d.organisation_id for d in tool.deployments.all()
+               if d.organisation_id and d.organisation_id not in org_slugs}
+    if missing:
+        from atlas.catalogue.models import Organisation
+        org_slugs.update(Organisation.objects.filter(pk__in=missing).values_list("pk", "slug"))
+    for row, d in zip(data["deployments"], tool.deployments.all()):
+        row["organisation"] = org_slugs.get(d.organisation_id)
+    return data
+
+
+@api.get("/tools/{slug}", response={200: s.ToolDetail, **NOT_FOUND}, tags=["tools"],
+         summary="One tool, with deployments and sources")
+def tool(request, slug: str):
+    found = selectors.tool_get(slug=slug)
+    if found is None:
+        raise Http404(_("No tool with this slug."))
+    return _tool_detail_dict(found)
+
+
+def _organisation_dict(org, tool_count):
+    return {"slug": org.slug, "name": org.name, "aliases": org.aliases, "kind": org.kind,
+            "website": org.website, "headquarters_country": org.headquarters_country,
+            "source_url": org.source_url, "tool_count": tool_count,
+            "url": org.get_absolute_url()}
+
+
+@api.get("/organisations", response={200: s.OrganisationPage, **ERRORS}, tags=["organisations"],
+         summary="Organisations behind the tools, by name")
+def organisations(request,
+                  kind: str = _choice_query("Kind of organisation."),
+                  country: str = _choice_query("Headquarters country, ISO 3166-1 alpha-2."),
+                  page: int = Query(1, ge=1, le=MAX_PAGE)):
+    errors = []
+    if kind and kind not in v.ORGANISATION_KINDS:
+        errors.append(ParamError("kind", kind[:100], _("Unknown value for this filter.")))
+    if country and not is_country_code(country.upper()):
+        errors.append(ParamError("country", country[:100], _("Unknown ISO 3166-1 country code.")))
+    if errors:
+        raise BadRequest(errors)
+    items = [_organisation_dict(o, o.tool_count) for o in
+             selectors.organisation_list(kind=kind, country=country.upper()).order_by("name", "pk")]
+    params = [(k, val) for k, val in (("kind", kind), ("country", country)) if val]
+    return _paginate(request, items, page, LIST_PER_PAGE, params)
+
+
+@api.get("/organisations/{slug}", response={200: s.OrganisationDetail, **NOT_FOUND},
+         tags=["organisations"], summary="One organisation and its tools")
+def organisation(request, slug: str):
+    org = selectors.organisation_get(slug=slug)
+    if org is None:
+        raise Http404(_("No organisation with this slug."))
+    roles = list(org.roles.all())
+    data = _organisation_dict(org, len({r.tool_id for r in roles}))
+    data["tools"] = [{"slug": r.tool.slug, "name": r.tool.name, "role": r.role} for r in roles]
+    return data
+
+
+@api.get("/countries", response=s.CountryList, tags=["places"],
+         summary="Countries with tools or helplines, with counts")
+def countries(request):
+    """Tool counts are the country facet of an unfiltered /api/v1/tools search."""
+    from collections import Counter
+
+    from atlas.helplines.models import Helpline
+    result = selectors.tool_search(per_page=1)
+    tool_counts = {fv.value: fv.count for f in result.facets if f.param == "country"
+                   for fv in f.values if fv.value != GLOBAL}
+    helplines = Counter(Helpline.objects.values_list("country", flat=True))
+    rows = []
+    for code in set(tool_counts) | set(helplines):
+        c = get_country(code)
+        if c is None:
+            continue
+        rows.append({"code": c.code, "name": c.name, "region": c.region,
+                     "tools": tool_counts.get(code, 0), "helplines": helplines.get(code, 0)})
+    rows.sort(key=lambda r: r["code"])
+    return {"count": len(rows), "results": rows}
+
+
+@api.get("/helplines", response={200: s.HelplinePage, **ERRORS}, tags=["places"],
+         summary="Helplines, each with the ISO code of its country")
+def helplines(request,
+              country: str = _choice_query("ISO 3166-1 alpha-2 code."),
+              kind: str = _choice_query("Kind of helpline."),
+              page: int = Query(1, ge=1, le=MAX_PAGE)):
+    errors = []
+    if country and not is_country_code(country.upper()):
+        errors.append(ParamError("country", country[:100], _("Unknown ISO 3166-1 country code.")))
+    if kind and kind not in HELPLINE_KINDS:
+        errors.append(ParamError("kind", kind[:100], _("Unknown value for this filter.")))
+    if errors:
+        raise BadRequest(errors)
+    items = [{
+        "country": h.country, "country_name": country_name(h.country), "name": h.name,
+        "kind": h.kind, "kind_label": str(h.kind_label), "phone": h.phone, "sms": h.sms,
+        "website": h.website, "languages": h.languages, "hours": h.hours,
+        "source_url": h.source_url,
+        "source_date": h.source_date.isoformat() if h.source_date else None,
+        "last_verified": h.last_verified.isoformat() if h.last_verified else None,
+    } for h in helpline_list(country=country.upper(), kind=kind).order_by(
+        "country", "kind", "name", "pk")]
+    params = [(k, val) for k, val in (("country", country), ("kind", kind)) if val]
+    return _paginate(request, items, page, LIST_PER_PAGE, params)
+
+
+@api.get("/vocabularies", response=s.VocabularyList, tags=["vocabularies"],
+         summary="Controlled vocabularies: stable slugs and translated labels")
+def vocabularies(request):
+    items = [{"slug": vocab.slug, "label": str(vocab.label),
+              "terms": [{"value": k, "label": str(label)} for k, label in vocab.terms.items()]}
+             for vocab in v.ALL.values()]
+    items.append({"slug": "helpline_kinds", "label": _("Kind of helpline"),
+                  "terms": [{"value": k, "label": str(label)}
+                            for k, label in HELPLINE_KINDS.items()]})
+    return {"vocabularies": items}

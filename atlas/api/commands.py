@@ -1,0 +1,117 @@
+"""CLI: `atlas harvest URL`, and `atlas export` in every registered format."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def _tqdm_progress(desc):
+    from tqdm import tqdm
+    state = {}
+
+    def progress(total=None, advance=0):
+        if total is not None:
+            # On terminals only (disable=None), so logs and tests stay clean.
+            state["bar"] = tqdm(total=total, desc=desc, unit="tools", disable=None, leave=False)
+        if advance and "bar" in state:
+            state["bar"].update(advance)
+    progress.close = lambda: state.get("bar") and state["bar"].close()
+    return progress
+
+
+def cmd_harvest(args) -> int:
+    from atlas.cli import setup_django
+    setup_django()
+    from atlas.api.harvest import HarvestError, harvest
+    progress = _tqdm_progress("harvest")
+    try:
+        report = harvest(args.url, dry_run=args.dry_run, timeout=args.timeout,
+                         max_bytes=args.max_bytes, progress=progress)
+    except HarvestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("Nothing was changed.", file=sys.stderr)
+        return 2
+    finally:
+        progress.close()
+    for slug, reason in report.refused:
+        print(f"  refused {slug}: {reason}", file=sys.stderr)
+    for label, slugs in (("created", report.created), ("updated", report.updated)):
+        for slug in slugs:
+            print(f"  {label} {slug}")
+    print(report.summary())
+    return 0
+
+
+def cmd_export(args) -> int:
+    """Like the core export, plus directory output for one-file-per-tool formats (dpg)."""
+    from atlas.cli import setup_django
+    setup_django()
+    from atlas.catalogue.exporters import EXPORTERS, export_records, tools_for_export
+    if args.kind != "tools":
+        if args.format not in ("csv", "json"):
+            print(f"error: {args.kind} export as csv or json only", file=sys.stderr)
+            return 2
+        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+        try:
+            count = export_records(kind=args.kind, fmt=args.format, out=out)
+        finally:
+            if args.output:
+                out.close()
+        if args.output:
+            print(f"Exported {count} {args.kind} as {args.format} to {args.output}",
+                  file=sys.stderr)
+        return 0
+    exporter = EXPORTERS[args.format]
+    tools = tools_for_export()
+    if exporter.binary:
+        if not args.output:
+            print(f"error: --format {args.format} writes one file per tool: give --output "
+                  "DIRECTORY (or a path ending in .zip)", file=sys.stderr)
+            return 2
+        path = Path(args.output)
+        if path.suffix == ".zip":
+            with open(path, "wb") as fh:
+                exporter.write(tools, fh)
+        else:
+            exporter.write_directory(tools, path)
+    elif args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as fh:
+            exporter.write(tools, fh)
+    else:
+        exporter.write(tools, sys.stdout)
+    if args.output:
+        print(f"Exported {len(tools)} tools as {args.format} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def register(subparsers) -> None:
+    from atlas.api.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+
+    p = subparsers.add_parser(
+        "harvest", help="pull every tool from another Atlas's API and merge it, with provenance")
+    p.add_argument("url", help="address of the other Atlas, e.g. https://atlas.example.org")
+    p.add_argument("--dry-run", action="store_true",
+                   help="fetch and compare, print the summary, write nothing")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help=f"seconds allowed for each response (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help=f"largest response accepted (default {DEFAULT_MAX_BYTES:,})")
+    p.set_defaults(func=cmd_harvest)
+
+    # The core `export` command writes one stream; take it over so every registered format,
+    # including one file per tool, works from the same registry.
+    export = subparsers.choices.get("export")
+    if export is not None:
+        export.set_defaults(func=cmd_export)
+        export.add_argument("--kind", choices=["tools", "organisations", "helplines"],
+                            default="tools",
+                            help="records to export (organisations and helplines: csv or json)")
+        for action in export._actions:
+            if action.dest == "output":
+                action.help = "file to write (default: standard output); a directory for dpg"
+            if action.dest == "format":
+                action.help = "csv, json (the import format), geojson, jsonld or dpg"
+        for action in subparsers._choices_actions:
+            if action.dest == "export":
+                action.help = "write tools as CSV, JSON, GeoJSON, JSON-LD or DPG nominee files"

@@ -1,0 +1,66 @@
+"""Atom feed of new and updated tools, filtered by the same parameters as /tools/."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.http import JsonResponse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from atlas.catalogue.filters import parse_filters
+from atlas.catalogue.selectors import tool_search
+
+FEED_SIZE = 50
+
+
+class ToolsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        filters, errors = parse_filters(request.GET)
+        if errors:
+            return JsonResponse({"errors": [e.as_dict() for e in errors]}, status=400)
+        request.atlas_filters = filters
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, *args, **kwargs):
+        return request.atlas_filters
+
+    def title(self, filters):
+        return _("Anti-Trafficking Tech Atlas: new and updated tools")
+
+    def subtitle(self, filters):
+        return _("Tools added to or changed in the Atlas, newest first.")
+
+    def link(self, filters):
+        query = filters.querystring(page=1, sort="relevance")
+        return "/tools/" + ("?" + query if query else "")
+
+    def items(self, filters):
+        # The one search selector picks the tools; the feed then orders them by last change.
+        tools = tool_search(**{**filters.as_kwargs(), "page": 1}, all_results=True).tools
+        return sorted(tools, key=lambda t: (t.updated_at, t.pk), reverse=True)[:FEED_SIZE]
+
+    def item_title(self, tool):
+        return tool.name
+
+    def item_description(self, tool):
+        return tool.short_description
+
+    def item_link(self, tool):
+        return tool.get_absolute_url()
+
+    def item_guid(self, tool):
+        return tool.get_absolute_url()
+
+    def item_pubdate(self, tool):
+        return tool.created_at
+
+    def item_updateddate(self, tool):
+        return tool.updated_at
+
+    def item_categories(self, tool):
+        return [*tool.purposes, *tool.technologies]
+
+    def item_author_name(self, tool):
+        return ", ".join(r.organisation.name for r in tool.roles.all()) or None

@@ -1,0 +1,305 @@
+"""Harvesting: pull every tool from another Atlas's API and merge it here, with provenance.
+
+Everything is fetched and checked before anything is written; the writes then happen in one
+transaction. A response that is slow, too large, not JSON or not shaped like the Atlas API stops
+the harvest with a message naming the URL, and nothing changes.
+
+Merge policy, until the curation workflow can hold proposed corrections:
+- a tool this Atlas does not have is created, unverified, with its origin recorded;
+- a tool that an earlier harvest brought from the same Atlas is updated if it changed;
+- a tool that is identical here counts as unchanged, whatever its origin;
+- any other difference (a local record, one from another Atlas, or one a curator has verified
+  since) is refused and listed, so local curation is never overwritten silently.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import pydantic
+from django.db import transaction
+from django.utils import timezone
+
+from atlas.api import schemas
+from atlas.api.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+from atlas.api.models import HarvestedRecord
+from atlas.catalogue.importers import OrganisationResolver, RowChecker, ToolKind
+from atlas.catalogue.models import Organisation, Tool
+from atlas.catalogue.services import (catalogue_changed, organisation_upsert, search_reindex,
+                                      tool_upsert)
+
+API_PATH = "/api/v1"
+PER_PAGE = 100
+MAX_PAGES = 1000
+
+
+class HarvestError(Exception):
+    """The source cannot be harvested; nothing was written."""
+
+
+@dataclass
+class HarvestReport:
+    instance: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (slug, reason)
+    organisations_created: list[str] = field(default_factory=list)
+    written: bool = False
+
+    def summary(self) -> str:
+        verb = "harvested" if self.written else "would harvest (dry run)"
+        return (f"{self.instance}: {verb} {len(self.created)} created, {len(self.updated)} "
+                f"updated, {len(self.unchanged)} unchanged, {len(self.refused)} refused; "
+                f"{len(self.organisations_created)} organisations created")
+
+
+def normalise_instance(url: str) -> str:
+    """The base URL of an Atlas from what an operator typed (with or without /api/v1)."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise HarvestError(f"{url!r} is not an http(s) address of an Atlas")
+    path = parts.path.rstrip("/")
+    if path.endswith(API_PATH):
+        path = path[:-len(API_PATH)]
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise HarvestError(f"{req.full_url}: answered with a redirect ({code}) to {newurl}; "
+                           "harvest the final address directly")
+
+
+class Fetcher:
+    """GETs JSON from one Atlas, within a time and size limit per response."""
+
+    def __init__(self, instance: str, *, timeout: float = DEFAULT_TIMEOUT,
+                 max_bytes: int = DEFAULT_MAX_BYTES):
+        self.instance, self.timeout, self.max_bytes = instance, timeout, max_bytes
+        self.origin = urlsplit(instance)[:2]
+        self.opener = urllib.request.build_opener(_NoRedirects)
+        self.requests = 0
+
+    def get(self, url: str):
+        if urlsplit(url)[:2] != self.origin:
+            raise HarvestError(f"{url}: the source pointed outside {self.instance}")
+        self.requests += 1
+        request = urllib.request.Request(url, headers={
+            "Accept": "application/json", "User-Agent": "atlas-harvest/1"})
+        started = time.monotonic()
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                length = response.headers.get("Content-Length")
+                if length and length.isdigit() and int(length) > self.max_bytes:
+                    raise HarvestError(f"{url}: response of {int(length):,} bytes is over the "
+                                       f"limit of {self.max_bytes:,}")
+                body = self._read(response, url, started)
+        except HarvestError:
+            raise
+        except urllib.error.HTTPError as exc:
+            raise HarvestError(f"{url}: the source answered HTTP {exc.code}") from exc
+        except (TimeoutError, OSError) as exc:  # URLError, refused connections, socket timeouts
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+                raise HarvestError(f"{url}: no complete answer within {self.timeout:g} seconds") \
+                    from exc
+            raise HarvestError(f"{url}: cannot connect ({reason})") from exc
+        try:
+            return json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise HarvestError(f"{url}: the answer is not valid JSON ({exc})") from exc
+
+    def _read(self, response, url, started) -> bytes:
+        chunks, size = [], 0
+        while True:
+            # A server that trickles bytes would pass a per-read timeout forever: check the total.
+            if time.monotonic() - started > self.timeout:
+                raise HarvestError(f"{url}: no complete answer within {self.timeout:g} seconds")
+            chunk = response.read(64 * 1024)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise HarvestError(f"{url}: response is over the limit of {self.max_bytes:,} bytes")
+            chunks.append(chunk)
+
+
+def _validated(model, data, url):
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "(top level)"
+        raise HarvestError(f"{url}: the answer is not shaped like the Atlas API "
+                           f"({exc.error_count()} problems; first at {where}: {first['msg']})") \
+            from exc
+
+
+def fetch_tools(fetcher: Fetcher, *, progress=None) -> list[schemas.ToolDetail]:
+    """Every tool of the source, in full: the list pages for slugs, then each record."""
+    url = f"{fetcher.instance}{API_PATH}/tools?" + urlencode({"sort": "name",
+                                                               "per_page": PER_PAGE})
+    slugs, seen_pages = [], set()
+    while url:
+        if url in seen_pages or len(seen_pages) >= MAX_PAGES:
+            raise HarvestError(f"{url}: the source's pages do not end")
+        seen_pages.add(url)
+        page = _validated(schemas.ToolPage, fetcher.get(url), url)
+        slugs += [t.slug for t in page.results]
+        url = urljoin(url, page.next) if page.next else None
+    slugs = list(dict.fromkeys(slugs))
+    if progress:
+        progress(total=len(slugs))
+    tools = []
+    for slug in slugs:
+        detail_url = f"{fetcher.instance}{API_PATH}/tools/{slug}"
+        tools.append(_validated(schemas.ToolDetail, fetcher.get(detail_url), detail_url))
+        if progress:
+            progress(advance=1)
+    return tools
+
+
+def _fetch_organisations(fetcher, slugs) -> dict[str, schemas.OrganisationDetail]:
+    result = {}
+    for slug in sorted(slugs):
+        url = f"{fetcher.instance}{API_PATH}/organisations/{slug}"
+        result[slug] = _validated(schemas.OrganisationDetail, fetcher.get(url), url)
+    return result
+
+
+def _as_import_row(tool: schemas.ToolDetail, org_names: dict[str, str]) -> dict:
+    """A remote record in the JSON import format, so it is checked by the importer's rules."""
+    return {
+        "slug": tool.slug, "name": tool.name, "aliases": tool.aliases,
+        "description": tool.short_description, "long_description": tool.long_description,
+        "website": tool.website,
+        "organization": [{"name": org_names.get(o.slug, o.name), "role": o.role}
+                         for o in tool.organisations],
+        "purposes": [t.value for t in tool.purposes],
+        "technologies": [t.value for t in tool.technologies],
+        "users": [t.value for t in tool.users],
+        "exploitation": [t.value for t in tool.exploitation],
+        "countries": tool.countries,
+        "deployments": [{"country": d.country, "year": d.year or "", "note": d.note,
+                         "source_url": d.source_url, "organisation": d.organisation or ""}
+                        for d in tool.deployments],
+        "headquarters_country": tool.headquarters_country, "languages": tool.languages,
+        "cost": tool.cost, "access": tool.access, "licence": tool.licence,
+        "source_repository": tool.source_repository, "status": tool.status,
+        "year_launched": tool.year_launched or "",
+        "survivor_involvement": tool.survivor_involvement,
+        "processes_victim_data": tool.processes_victim_data, "evidence": tool.evidence,
+        "sources": [{"url": s.url, "title": s.title, "date_read": s.date_read or ""}
+                    for s in tool.sources],
+    }
+
+
+def harvest(url: str, *, dry_run: bool = False, timeout: float = DEFAULT_TIMEOUT,
+            max_bytes: int = DEFAULT_MAX_BYTES, progress=None) -> HarvestReport:
+    """Fetch, check, then merge every tool of another Atlas in one transaction."""
+    instance = normalise_instance(url)
+    fetcher = Fetcher(instance, timeout=timeout, max_bytes=max_bytes)
+    remote_tools = fetch_tools(fetcher, progress=progress)
+
+    # Organisations this Atlas lacks (by slug, name or alias) are fetched to create them whole.
+    resolver = OrganisationResolver()
+    referenced = {o.slug: o.name for t in remote_tools for o in t.organisations}
+    referenced.update({d.organisation: referenced.get(d.organisation, "")
+                       for t in remote_tools for d in t.deployments if d.organisation})
+    unknown = {slug for slug, name in referenced.items()
+               if slug not in resolver.existing and not (name and resolver.resolve(name)
+                                                         in resolver.existing)}
+    remote_orgs = _fetch_organisations(fetcher, unknown)
+    org_names = {slug: org.name for slug, org in remote_orgs.items()}
+
+    report = HarvestReport(instance)
+    checked = []
+    kind = ToolKind()
+    resolver = OrganisationResolver()
+    for number, remote in enumerate(remote_tools, 1):
+        row = _as_import_row(remote, org_names)
+        checker = RowChecker(f"{instance}{API_PATH}/tools/{remote.slug}", number, row, "record")
+        data = kind.check(checker, {"organisations": resolver})
+        if checker.problems:
+            report.refused.append((remote.slug, "; ".join(
+                f"{p.column}: {p.reason} ({p.value[:60]!r})" for p in checker.problems)))
+            continue
+        # Deployment organisations travel by the source's slug: map them to this Atlas's.
+        for extra in data.deployments.values():
+            slug = extra.get("organisation")
+            if slug:
+                name = org_names.get(slug) or referenced.get(slug) or slug
+                extra["organisation"] = resolver.resolve(name) or None
+        checked.append(data)
+
+    with transaction.atomic():
+        _write(checked, remote_orgs, resolver, report)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            report.written = True
+    return report
+
+
+class _Refused(Exception):
+    pass
+
+
+def _write(checked, remote_orgs, resolver, report):
+    now = timezone.now()
+    by_name = {org.name: org for org in remote_orgs.values()}
+    needed = {slug for data in checked for slug, _role in data.organisations}
+    needed |= {extra["organisation"] for data in checked for extra in data.deployments.values()
+               if extra.get("organisation")}
+    for slug in sorted(needed - set(Organisation.objects.filter(slug__in=needed)
+                                    .values_list("slug", flat=True))):
+        remote = next((o for o in remote_orgs.values() if o.slug == slug), None) \
+            or by_name.get(resolver.names.get(slug, ""))
+        fields = {"name": resolver.names.get(slug) or slug, "kind": "other"}
+        if remote is not None:
+            fields = {"name": remote.name, "aliases": remote.aliases, "kind": remote.kind,
+                      "website": remote.website,
+                      "headquarters_country": remote.headquarters_country,
+                      "source_url": remote.source_url}
+        organisation_upsert(slug=slug, **fields)
+        report.organisations_created.append(slug)
+
+    existing = {t.slug: t for t in Tool.objects.filter(slug__in=[d.slug for d in checked])
+                .select_related("harvest_origin")}
+    changed_ids = []
+    for data in checked:
+        local = existing.get(data.slug)
+        origin = getattr(local, "harvest_origin", None) if local else None
+        ours = origin is not None and origin.instance == report.instance
+        allowed = local is None or (ours and not local.is_verified)
+        try:
+            with transaction.atomic():
+                result = tool_upsert(data=data, reindex=False)
+                if result == "updated" and not allowed:
+                    raise _Refused
+        except _Refused:
+            reason = ("verified here by a curator" if ours else
+                      "a local record" if origin is None else f"harvested from {origin.instance}")
+            report.refused.append((data.slug, f"differs from the record here, which is {reason}; "
+                                              "not overwritten"))
+            continue
+        getattr(report, result).append(data.slug)
+        if result == "unchanged":
+            continue
+        tool = Tool.objects.get(slug=data.slug)
+        changed_ids.append(tool.pk)
+        HarvestedRecord.objects.update_or_create(
+            tool=tool, defaults={"instance": report.instance, "remote_slug": data.slug,
+                                 "last_changed_at": now},
+            create_defaults={"instance": report.instance, "remote_slug": data.slug,
+                             "first_harvested_at": now, "last_changed_at": now})
+    if changed_ids or report.organisations_created:
+        search_reindex(tool_ids=changed_ids)
+        catalogue_changed()

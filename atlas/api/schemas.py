@@ -1,0 +1,178 @@
+"""Response shapes of the JSON API. They are the OpenAPI document; Schemathesis checks replies
+against them, so a field added to a serializer must be added here too."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+
+class Error(Schema):
+    field: str = Field(description="The query parameter or path part that was not understood.")
+    value: str
+    message: str
+
+
+class ErrorResponse(Schema):
+    errors: list[Error]
+
+
+class Term(Schema):
+    value: str = Field(description="Stable vocabulary slug (see /api/v1/vocabularies).")
+    label: str = Field(description="Label in the language of the request.")
+
+
+class OrganisationRole(Schema):
+    slug: str
+    name: str
+    role: str
+
+
+class ToolSummary(Schema):
+    slug: str
+    name: str
+    aliases: list[str]
+    url: str = Field(description="Path of the tool's page on this Atlas.")
+    short_description: str
+    website: str
+    organisations: list[OrganisationRole]
+    purposes: list[Term]
+    technologies: list[Term]
+    users: list[Term]
+    exploitation: list[Term]
+    countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes; 'global' if offered "
+                                             "internationally.")
+    headquarters_country: str
+    cost: str
+    access: str
+    status: str
+    open_source: str
+    licence: str
+    year_launched: int | None
+    verified: bool
+    verified_at: str | None
+    evidence: list[str]
+    created_at: str
+    updated_at: str
+
+
+class Deployment(Schema):
+    country: str
+    country_name: str
+    year: int | None
+    note: str
+    source_url: str
+    organisation: str | None = Field(description="Slug of the deploying organisation, if known.")
+
+
+class Source(Schema):
+    url: str
+    title: str
+    date_read: str | None
+
+
+class ToolDetail(ToolSummary):
+    long_description: str
+    languages: list[str]
+    source_repository: str
+    survivor_involvement: str
+    processes_victim_data: str
+    deployments: list[Deployment]
+    sources: list[Source]
+
+
+class FacetValue(Schema):
+    value: str
+    label: str
+    count: int = Field(description="Results this value would give with every other filter.")
+    selected: bool
+    toggle_query: str = Field(description="Query string with this value switched on or off.")
+
+
+class Facet(Schema):
+    param: str
+    label: str
+    values: list[FacetValue]
+
+
+class Page(Schema):
+    count: int = Field(description="Number of matching records on every page.")
+    page: int
+    num_pages: int
+    next: str | None = Field(description="Absolute URL of the next page, or null.")
+    previous: str | None
+
+
+class ToolPage(Page):
+    suggestion: str | None = Field(description="A tool name, when the query only matched "
+                                               "through a spelling correction.")
+    results: list[ToolSummary]
+    facets: list[Facet]
+
+
+class OrganisationSummary(Schema):
+    slug: str
+    name: str
+    aliases: list[str]
+    kind: str
+    website: str
+    headquarters_country: str
+    source_url: str
+    tool_count: int
+    url: str
+
+
+class OrganisationTool(Schema):
+    slug: str
+    name: str
+    role: str
+
+
+class OrganisationDetail(OrganisationSummary):
+    tools: list[OrganisationTool]
+
+
+class OrganisationPage(Page):
+    results: list[OrganisationSummary]
+
+
+class Country(Schema):
+    code: str
+    name: str
+    region: str
+    tools: int = Field(description="Tools deployed in the country.")
+    helplines: int
+
+
+class CountryList(Schema):
+    count: int
+    results: list[Country]
+
+
+class Helpline(Schema):
+    country: str = Field(description="ISO 3166-1 alpha-2 code of the country served.")
+    country_name: str
+    name: str
+    kind: str
+    kind_label: str
+    phone: str
+    sms: str
+    website: str
+    languages: str
+    hours: str
+    source_url: str
+    source_date: str | None
+    last_verified: str | None
+
+
+class HelplinePage(Page):
+    results: list[Helpline]
+
+
+class Vocabulary(Schema):
+    slug: str
+    label: str
+    terms: list[Term]
+
+
+class VocabularyList(Schema):
+    vocabularies: list[Vocabulary]

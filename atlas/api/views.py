@@ -1,0 +1,44 @@
+"""Downloads of search results, robots.txt: thin views over the exporters and selectors."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from atlas.catalogue.exporters import EXPORTERS, tools_for_export
+from atlas.catalogue.filters import parse_filters
+
+
+def tool_export(request, fmt):
+    """/exports/tools.<format>: the tools matching the /tools/ filters, in a registered format."""
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        raise Http404(_("No export format with this name."))
+    filters, errors = parse_filters(request.GET)
+    if errors:
+        return JsonResponse({"errors": [e.as_dict() for e in errors]}, status=400)
+    tools = tools_for_export(filters if filters.is_filtered else None)
+    out = io.BytesIO() if exporter.binary else io.StringIO(newline="")
+    exporter.write(tools, out, base_url=request.build_absolute_uri("/").rstrip("/"))
+    body = out.getvalue()
+    content_type = exporter.media_type + ("" if exporter.binary else "; charset=utf-8")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="atlas-tools.{exporter.extension}"'
+    return response
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        # Faceted listings multiply without end; crawlers get every record through the sitemap.
+        "Disallow: /exports/",
+        "Disallow: /*?*",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('api:sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,191 @@
+"""The JSON API: same results and facets as /tools/, errors as JSON, validators, CORS."""
+
+import pytest
+
+from atlas.catalogue.filters import parse_filters
+from atlas.catalogue.selectors import tool_search
+from atlas.catalogue.serializers import search_result_as_dict
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(tool_factory):
+    tools = []
+    for i in range(7):
+        tools.append(tool_factory(
+            f"Tool {i:02d}", slug=f"tool-{i:02d}", organisations=[f"Org {i % 3}"],
+            countries=["KE"] if i % 2 else ["BR", "global"],
+            purposes=["training"] if i < 4 else ["victim-support"],
+            technologies=["mobile-app"], licence="MIT" if i == 3 else ""))
+    from atlas.helplines.services import helpline_upsert
+    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
+                    source_url="https://example.org/ke")
+    helpline_upsert(country="BR", name="Disque 100", kind="trafficking-hotline", phone="100",
+                    source_url="https://example.org/br")
+    return tools
+
+
+def _expected(query):
+    from django.http import QueryDict
+    filters, errors = parse_filters(QueryDict(query))
+    assert not errors
+    return search_result_as_dict(tool_search(**filters.as_kwargs()))
+
+
+@pytest.mark.parametrize("query", ["", "purpose=training", "purpose=training&country=KE",
+                                   "q=tool&sort=name", "country=global&purpose=victim-support",
+                                   "page=1&sort=newest"])
+def test_tools_endpoint_returns_the_same_results_and_facet_counts_as_the_search_page(
+        client, catalogue, query):
+    data = client.get(f"/api/v1/tools?{query}").json()
+    expected = _expected(query)
+    assert data["count"] == expected["count"]
+    assert [t["slug"] for t in data["results"]] == [t["slug"] for t in expected["results"]]
+    assert data["facets"] == expected["facets"]
+    # The HTML twin answers from the same selector.
+    assert client.get(f"/tools.json?{query}").json()["facets"] == data["facets"]
+
+
+def test_tools_pages_are_stable_and_next_links_walk_every_tool_once(client, catalogue):
+    url, seen = "/api/v1/tools?per_page=3", []
+    while url:
+        data = client.get(url).json()
+        assert data["count"] == 7 and data["num_pages"] == 3
+        seen += [t["slug"] for t in data["results"]]
+        url = data["next"]
+        assert url is None or url.startswith("http://testserver/api/v1/tools?")
+    assert seen == sorted(seen) and len(seen) == len(set(seen)) == 7
+    assert client.get("/api/v1/tools?per_page=3&page=3").json()["previous"].endswith(
+        "per_page=3&page=2")
+
+
+@pytest.mark.parametrize("query, field, value", [
+    ("purpose=no-such-purpose", "purpose", "no-such-purpose"),
+    ("country=ZZ", "country", "ZZ"),
+    ("page=abc", "page", "abc"),
+    ("page=0", "page", "0"),
+    ("per_page=1000", "per_page", "1000"),
+    ("sort=random", "sort", "random"),
+])
+def test_bad_parameters_answer_400_with_field_value_and_message(client, catalogue, query, field,
+                                                                  value):
+    response = client.get(f"/api/v1/tools?{query}")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert [(e["field"], e["value"]) for e in errors] == [(field, value)]
+    assert errors[0]["message"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_every_bad_facet_value_is_reported_at_once(client, catalogue):
+    errors = client.get("/api/v1/tools?purpose=a,training&cost=b").json()["errors"]
+    assert {(e["field"], e["value"]) for e in errors} == {("purpose", "a"), ("cost", "b")}
+
+
+def test_unknown_slugs_answer_404_as_json(client, catalogue):
+    for url in ["/api/v1/tools/nope", "/api/v1/organisations/nope"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json()["errors"][0]["message"]
+
+
+def test_tool_detail_has_deployments_sources_and_organisation_slugs(client, catalogue):
+    data = client.get("/api/v1/tools/tool-00").json()
+    assert data["countries"] == ["global", "BR"]
+    assert data["deployments"] == [{"country": "BR", "country_name": "Brazil", "year": None,
+                                    "note": "", "source_url": "", "organisation": None}]
+    assert data["sources"] == [{"url": "https://example.org/source", "title": "Source",
+                                "date_read": None}]
+    assert data["organisations"] == [{"slug": "org-0", "name": "Org 0", "role": "owner"}]
+
+
+def test_organisations_list_and_detail(client, catalogue):
+    data = client.get("/api/v1/organisations").json()
+    assert [(o["slug"], o["tool_count"]) for o in data["results"]] == [
+        ("org-0", 3), ("org-1", 2), ("org-2", 2)]
+    detail = client.get("/api/v1/organisations/org-1").json()
+    assert [t["slug"] for t in detail["tools"]] == ["tool-01", "tool-04"]
+    assert client.get("/api/v1/organisations?kind=ngo").json()["count"] == 3
+    assert client.get("/api/v1/organisations?kind=bogus").status_code == 400
+
+
+def test_countries_have_tool_and_helpline_counts(client, catalogue):
+    rows = {r["code"]: r for r in client.get("/api/v1/countries").json()["results"]}
+    assert rows["KE"] == {"code": "KE", "name": "Kenya", "region": "africa", "tools": 3,
+                          "helplines": 1}
+    assert rows["BR"]["tools"] == 4 and rows["BR"]["helplines"] == 1
+    assert "global" not in rows
+
+
+def test_helplines_carry_their_country_code_and_filter_by_country(client, catalogue):
+    data = client.get("/api/v1/helplines").json()
+    assert [(h["country"], h["name"]) for h in data["results"]] == [
+        ("BR", "Disque 100"), ("KE", "Childline Kenya")]
+    kenya = client.get("/api/v1/helplines?country=ke").json()
+    assert [h["name"] for h in kenya["results"]] == ["Childline Kenya"]
+    bad = client.get("/api/v1/helplines?country=XX")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "country"
+
+
+def test_vocabularies_list_every_vocabulary_with_slugs_and_labels(client):
+    from atlas.catalogue import vocabularies as v
+    data = client.get("/api/v1/vocabularies").json()["vocabularies"]
+    by_slug = {voc["slug"]: voc for voc in data}
+    for vocab in v.ALL.values():
+        assert [t["value"] for t in by_slug[vocab.slug]["terms"]] == list(vocab.terms)
+    assert "helpline_kinds" in by_slug
+    # Labels follow the request's language, so caches must keep one copy per language.
+    assert "Accept-Language" in client.get("/api/v1/vocabularies").headers["Vary"]
+
+
+def test_etag_and_last_modified_revalidate_with_304(client, catalogue, tool_factory):
+    first = client.get("/api/v1/tools?purpose=training")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    again = client.get("/api/v1/tools?purpose=training", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/api/v1/tools?purpose=training",
+                      HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    tool_factory("Newcomer", purposes=["training"], slug="newcomer")
+    changed = client.get("/api/v1/tools?purpose=training", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.json()["count"] == 5
+
+
+def test_api_get_responses_allow_any_origin(client, catalogue):
+    for url in ["/api/v1/tools", "/api/v1/tools/tool-01", "/api/v1/countries",
+                "/api/v1/openapi.json", "/exports/tools.csv"]:
+        response = client.get(url, HTTP_ORIGIN="https://elsewhere.example")
+        assert response.headers["Access-Control-Allow-Origin"] == "*", url
+
+
+def test_openapi_document_lists_every_endpoint_with_enums(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert set(schema["paths"]) == {
+        "/api/v1/tools", "/api/v1/tools/{slug}", "/api/v1/organisations",
+        "/api/v1/organisations/{slug}", "/api/v1/countries", "/api/v1/helplines",
+        "/api/v1/vocabularies"}
+    params = {p["name"]: p for p in schema["paths"]["/api/v1/tools"]["get"]["parameters"]}
+    assert "training" in params["purpose"]["schema"]["items"]["enum"]
+    assert "KE" in params["country"]["schema"]["items"]["enum"]
+
+
+def test_docs_page_is_server_rendered_without_external_assets(client):
+    response = client.get("/api/v1/docs")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "/api/v1/tools/{slug}" in html and "curl" in html
+    import re
+    for ref in re.findall(r'<(?:script|link|img)\b[^>]*?(?:src|href)="([^"]*)"', html):
+        assert ref.startswith(("/", "http://testserver/", "data:")), ref
+    assert "cdn" not in html.lower()
+
+
+def test_tools_endpoint_query_count_does_not_grow_with_results(client, tool_factory,
+                                                               django_assert_max_num_queries):
+    for i in range(30):
+        tool_factory(f"Many {i}", organisations=[f"O{i}"], countries=["KE"], slug=f"many-{i}")
+    client.get("/api/v1/tools")  # builds the facet index
+    with django_assert_max_num_queries(8):
+        assert len(client.get("/api/v1/tools?per_page=30").json()["results"]) == 30

@@ -1,0 +1,315 @@
+"""Federation: one Atlas harvests another over HTTP; hostile sources change nothing."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from atlas.api.harvest import HarvestError, harvest
+from atlas.api.models import HarvestedRecord
+from atlas.catalogue.models import Organisation, Tool
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SOURCE_ORGS = {"organisations": [
+    {"slug": "beacon-ngo", "name": "Beacon NGO", "kind": "ngo", "website": "https://beacon.example",
+     "headquarters_country": "KE", "aliases": ["BNGO"], "source_url": "https://beacon.example/a"},
+    {"slug": "field-partner", "name": "Field Partner", "kind": "government"},
+]}
+
+
+def _source_tools(description="Reports trafficking by SMS."):
+    return {"tools": [
+        {"slug": "sms-line", "name": "SMS Line", "description": description,
+         "organization": [{"name": "Beacon NGO", "role": "owner"}],
+         "purposes": ["reporting-hotline"], "technologies": ["hotline-sms"],
+         "countries": ["KE", "UG", "global"], "languages": ["en", "sw"], "licence": "MIT",
+         "year_launched": 2018, "evidence": ["thin"], "long_description": "Longer *text*.",
+         "deployments": [{"country": "KE", "year": 2019, "note": "pilot",
+                          "source_url": "https://beacon.example/ke",
+                          "organisation": "field-partner"}],
+         "sources": [{"url": "https://beacon.example/sms", "title": "SMS Line",
+                      "date_read": "2024-05-01"}]},
+        {"slug": "shared-tool", "name": "Shared Tool", "description": "Exists on both sides.",
+         "organization": [{"name": "Beacon NGO", "role": "owner"}],
+         "source_url": "https://beacon.example/shared"},
+        {"slug": "local-clash", "name": "Local Clash", "description": "The source's version.",
+         "source_url": "https://beacon.example/clash"},
+    ]}
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SourceAtlas:
+    """A second Atlas: its own SQLite file, served by gunicorn on 127.0.0.1."""
+
+    def __init__(self, tmp_path):
+        self.dir = tmp_path
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "atlas.settings.dev",
+                    "ATLAS_DATABASE_URL": f"sqlite:///{tmp_path / 'source.sqlite3'}",
+                    "ATLAS_DATA_DIR": str(tmp_path)}
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.process = None
+
+    def atlas(self, *args):
+        result = subprocess.run([sys.executable, "-m", "atlas", *args], env=self.env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result
+
+    def load(self, name, data):
+        path = self.dir / name
+        path.write_text(json.dumps(data))
+        self.atlas("import", str(path))
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "atlas.wsgi:application", "--bind",
+             f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4"],
+            env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the source Atlas did not start")
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def source_atlas(tmp_path):
+    source = SourceAtlas(tmp_path)
+    source.atlas("manage", "migrate", "--verbosity", "0")
+    source.load("orgs.json", SOURCE_ORGS)
+    source.load("tools.json", _source_tools())
+    source.start()
+    yield source
+    source.stop()
+
+
+def _local_detail(client, slug):
+    data = client.get(f"/api/v1/tools/{slug}").json()
+    for key in ("created_at", "updated_at"):
+        data.pop(key)
+    return data
+
+
+def _remote_detail(source, slug):
+    with urllib.request.urlopen(f"{source.url}/api/v1/tools/{slug}") as response:
+        data = json.load(response)
+    for key in ("created_at", "updated_at"):
+        data.pop(key)
+    return data
+
+
+def test_one_atlas_harvests_another_with_provenance_and_a_second_run_changes_nothing(
+        source_atlas, client, tool_factory):
+    tool_factory("Shared Tool", slug="shared-tool", organisations=["Beacon NGO"],
+                 short_description="Exists on both sides.",
+                 sources=[("https://beacon.example/shared", "", None)])
+    tool_factory("Local Clash", slug="local-clash", short_description="Our own version.")
+    report = harvest(source_atlas.url)
+    assert report.created == ["sms-line"]
+    assert report.unchanged == ["shared-tool"]
+    assert [slug for slug, _ in report.refused] == ["local-clash"]
+    assert "local record" in report.refused[0][1]
+    assert sorted(report.organisations_created) == ["field-partner"]
+
+    # The harvested record is the source's record, field by field.
+    assert _local_detail(client, "sms-line") == _remote_detail(source_atlas, "sms-line")
+    partner = Organisation.objects.get(slug="field-partner")
+    assert partner.kind == "government"
+    tool = Tool.objects.get(slug="sms-line")
+    assert tool.verified_at is None  # arrives for review, unverified
+    origin = HarvestedRecord.objects.get(tool=tool)
+    assert origin.instance == source_atlas.url and origin.remote_slug == "sms-line"
+    assert Tool.objects.get(slug="local-clash").short_description == "Our own version."
+
+    stamp = (Tool.objects.get(slug="sms-line").updated_at, origin.last_changed_at)
+    again = harvest(source_atlas.url + "/api/v1/")
+    assert (again.created, again.updated, sorted(again.unchanged)) == (
+        [], [], ["shared-tool", "sms-line"])
+    assert [slug for slug, _ in again.refused] == ["local-clash"]
+    assert again.organisations_created == []
+    assert (Tool.objects.get(slug="sms-line").updated_at,
+            HarvestedRecord.objects.get(tool=tool).last_changed_at) == stamp
+
+    # A change at the source updates the harvested record, and only it.
+    source_atlas.load("tools2.json", _source_tools(description="Now also by WhatsApp."))
+    third = harvest(source_atlas.url)
+    assert third.updated == ["sms-line"] and third.created == []
+    assert Tool.objects.get(slug="sms-line").short_description == "Now also by WhatsApp."
+
+
+def test_harvest_command_prints_a_summary_and_dry_run_writes_nothing(source_atlas, capsys):
+    from atlas.cli import main
+    with pytest.raises(SystemExit) as exit_:
+        main(["harvest", source_atlas.url, "--dry-run"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert "3 created, 0 updated, 0 unchanged, 0 refused" in out and "dry run" in out
+    assert not Tool.objects.exists()
+    with pytest.raises(SystemExit) as exit_:
+        main(["harvest", source_atlas.url])
+    assert exit_.value.code == 0
+    assert "harvested 3 created" in capsys.readouterr().out
+    assert Tool.objects.count() == 3
+
+
+# --- hostile sources ----------------------------------------------------------------------------
+
+GOOD_TOOL = {
+    "slug": "ok", "name": "OK", "aliases": [], "url": "/tools/ok/", "short_description": "Fine.",
+    "website": "", "organisations": [], "purposes": [], "technologies": [], "users": [],
+    "exploitation": [], "countries": [], "headquarters_country": "", "cost": "unknown",
+    "access": "unknown", "status": "unknown", "open_source": "unknown", "licence": "",
+    "year_launched": None, "verified": False, "verified_at": None, "evidence": [],
+    "created_at": "2024-01-01T00:00:00+00:00", "updated_at": "2024-01-01T00:00:00+00:00"}
+GOOD_DETAIL = {**GOOD_TOOL, "long_description": "", "languages": [], "source_repository": "",
+               "survivor_involvement": "unknown", "processes_victim_data": "unknown",
+               "deployments": [], "sources": [{"url": "https://ok.example", "title": "",
+                                               "date_read": None}]}
+
+
+def _page(results, next_url=None):
+    return {"count": len(results), "page": 1, "num_pages": 1, "next": next_url,
+            "previous": None, "suggestion": None, "results": results, "facets": []}
+
+
+class Hostile(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def _json(self, data, status=200):
+        body = json.dumps(data).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        mode, _, rest = self.path.lstrip("/").partition("/")
+        is_list = rest.startswith("api/v1/tools?")
+        second = {**GOOD_TOOL, "slug": "ok2", "name": "OK 2"}
+        if mode == "slow":
+            time.sleep(1.5)
+            return self._json(_page([GOOD_TOOL]))
+        if mode == "trickle":
+            self.send_response(200)
+            self.end_headers()
+            for _ in range(30):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.1)
+            return None
+        if mode == "invalid-json":
+            body = b"<html>not json</html>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+        if mode == "wrong-schema":
+            return self._json({"count": "many", "results": "nope"})
+        if mode == "huge":
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"[" + b"0," * 200_000 + b"0]")
+            return None
+        if mode == "huge-declared":
+            self.send_response(200)
+            self.send_header("Content-Length", str(10**10))
+            self.end_headers()
+            return None
+        if mode == "redirect":
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.2:9/elsewhere")
+            self.end_headers()
+            return None
+        if mode == "error":
+            return self._json({"errors": []}, status=500)
+        if mode == "endless":
+            return self._json(_page([GOOD_TOOL], next_url=f"/{mode}/{rest}"))
+        if mode == "offsite":
+            return self._json(_page([GOOD_TOOL], next_url="http://127.0.0.2:9/api/v1/tools?page=2"))
+        if mode == "bad-second-detail":
+            if is_list:
+                return self._json(_page([GOOD_TOOL, second]))
+            if rest.endswith("/ok"):
+                return self._json(GOOD_DETAIL)
+            return self._json({**GOOD_DETAIL, "deployments": "not a list"})
+        return self._json({}, status=404)
+
+
+@pytest.fixture(scope="module")
+def hostile_url():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("mode, message", [
+    ("slow", "no complete answer within 0.5 seconds"),
+    ("trickle", "no complete answer within 0.5 seconds"),
+    ("invalid-json", "not valid JSON"),
+    ("wrong-schema", "not shaped like the Atlas API"),
+    ("huge", "over the limit of 100,000 bytes"),
+    ("huge-declared", "over the limit of 100,000"),
+    ("redirect", "redirect (302)"),
+    ("error", "HTTP 500"),
+    ("endless", "pages do not end"),
+    ("offsite", "pointed outside"),
+    ("bad-second-detail", "/tools/ok2: the answer is not shaped like the Atlas API"),
+])
+def test_bad_or_hostile_sources_fail_with_a_clear_message_and_change_nothing(
+        hostile_url, tool_factory, mode, message):
+    tool_factory("Existing", slug="existing")
+    before = list(Tool.objects.values_list("slug", "updated_at"))
+    with pytest.raises(HarvestError) as error:
+        harvest(f"{hostile_url}/{mode}", timeout=0.5, max_bytes=100_000)
+    assert message in str(error.value)
+    assert list(Tool.objects.values_list("slug", "updated_at")) == before
+    assert not Organisation.objects.filter(slug="ok").exists()
+    assert not HarvestedRecord.objects.exists()
+
+
+def test_unreachable_sources_and_non_http_addresses_are_refused(tool_factory):
+    with pytest.raises(HarvestError, match="cannot connect"):
+        harvest(f"http://127.0.0.1:{_free_port()}", timeout=2)
+    with pytest.raises(HarvestError, match="not an http"):
+        harvest("file:///etc/passwd")
+
+
+def test_harvest_command_reports_errors_and_exits_nonzero(hostile_url, capsys):
+    from atlas.cli import main
+    with pytest.raises(SystemExit) as exit_:
+        main(["harvest", f"{hostile_url}/invalid-json"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "not valid JSON" in err and "Nothing was changed." in err

@@ -1,0 +1,28 @@
+"""Schemathesis explores the OpenAPI document in-process: no 5xx, no reply outside the schema."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from atlas.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def catalogue(tool_factory):
+    tool_factory("Hotline One", organisations=["Org One"], countries=["KE", "global"],
+                 purposes=["reporting-hotline"], slug="hotline-one", year_launched=2015)
+    tool_factory("Supply Check", organisations=["Org Two"], countries=["BR"],
+                 purposes=["supply-chain-transparency"], slug="supply-check", licence="MIT")
+    from atlas.helplines.services import helpline_upsert
+    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
+                    source_url="https://example.org/ke")
+
+
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@pytest.mark.django_db
+def test_api_conforms_to_its_openapi_document(case, catalogue):
+    case.call_and_validate()
