@@ -67,8 +67,7 @@ def country_panel_as_dict(panel: CountryPanel) -> dict:
                                                            sort="relevance")),
         "tools_url": _tools_url(panel.tools_query),
         "helplines_url": reverse("helplines:country", args=[panel.country.code]),
-        "tools": [{"name": t.name, "url": t.get_absolute_url(),
-                   "short_description": t.short_description} for t in panel.tools],
+        "tools": [{"name": t.name, "url": t.get_absolute_url()} for t in panel.tools],
         "global_count": panel.global_count,
         "organisations": [{"name": o.name, "url": o.get_absolute_url()}
                           for o in panel.organisations],
