@@ -10,7 +10,20 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def catalogue(tool_factory):
+def keep_test_connection():
+    """Calls go straight to the WSGI app, not through Django's test client: stop the end of each
+    request from closing the test transaction's connection (as the test client does)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def catalogue(tool_factory, keep_test_connection):
     tool_factory("Hotline One", organisations=["Org One"], countries=["KE", "global"],
                  purposes=["reporting-hotline"], slug="hotline-one", year_launched=2015)
     tool_factory("Supply Check", organisations=["Org Two"], countries=["BR"],
