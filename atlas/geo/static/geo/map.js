@@ -43,14 +43,14 @@ class WorldMap {
     this.frame.hidden = false;
     document.getElementById("map-controls").hidden = false;
     this.map = L.map(this.container, {
-      minZoom: 1, maxZoom: MAX_ZOOM, zoomSnap: 0.5, worldCopyJump: false,
+      minZoom: 1, maxZoom: MAX_ZOOM, zoomSnap: 0.25, worldCopyJump: false,
       maxBounds: [[-75, -220], [88, 240]],
     });
     this.map.attributionControl.setPrefix(false);
     this.map.attributionControl.addAttribution(this.container.dataset.labelAttribution);
     const tileUrl = this.container.dataset.tileUrl;
     if (tileUrl) L.tileLayer(tileUrl, { maxZoom: MAX_ZOOM }).addTo(this.map);
-    this.map.fitBounds([[-50, -165], [75, 185]]);
+    this.map.fitBounds([[-56, -170], [80, 190]]);
 
     const shapes = await (await fetch(this.container.dataset.shapes)).json();
     this.shapes = L.geoJSON(shapes, {
