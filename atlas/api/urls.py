@@ -11,13 +11,19 @@ from atlas.api.sitemaps import SITEMAPS
 
 
 def _with_open_data(patterns):
-    """The ninja operations, each wrapped with validators, 304s and CORS."""
-    return [URLPattern(p.pattern, open_data(p.callback, data=p.name not in _CODE_ONLY),
+    """The ninja operations, each wrapped with validators, 304s and CORS.
+
+    ninja's root view only answers 404; the root here lists the endpoints instead (the pattern
+    keeps its name, which ninja reverses to find the API's prefix).
+    """
+    return [URLPattern(p.pattern, open_data(views.api_index if p.name == "api-root"
+                                            else p.callback,
+                                            data=p.name not in _CODE_ONLY),
                        p.default_args, p.name)
             if isinstance(p, URLPattern) else p for p in patterns]
 
 
-_CODE_ONLY = ("openapi-json", "openapi-view")
+_CODE_ONLY = ("openapi-json", "openapi-view", "api-root")
 
 
 _api_patterns, _api_app, _api_namespace = api.urls

@@ -30,6 +30,19 @@ def tool_export(request, fmt):
     return response
 
 
+def api_index(request, **kwargs):
+    """/api/v1/: where the documentation and each endpoint are."""
+    from atlas.api.api import api
+    absolute = request.build_absolute_uri
+    schema_paths = api.get_openapi_schema()["paths"]
+    return JsonResponse({
+        "version": api.version,
+        "documentation": absolute(reverse("api:v1:openapi-view")),
+        "openapi": absolute(reverse("api:v1:openapi-json")),
+        "endpoints": list(schema_paths),
+    })
+
+
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -189,3 +189,10 @@ def test_tools_endpoint_query_count_does_not_grow_with_results(client, tool_fact
     client.get("/api/v1/tools")  # builds the facet index
     with django_assert_max_num_queries(8):
         assert len(client.get("/api/v1/tools?per_page=30").json()["results"]) == 30
+
+
+def test_api_root_lists_the_documentation_and_every_endpoint(client):
+    data = client.get("/api/v1/").json()
+    assert data["documentation"] == "http://testserver/api/v1/docs"
+    assert data["openapi"] == "http://testserver/api/v1/openapi.json"
+    assert "/api/v1/tools/{slug}" in data["endpoints"]
