@@ -3,8 +3,13 @@
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# available_apps makes the flush between tests TRUNCATE ... CASCADE on PostgreSQL, which the
+# search index table (a foreign key to catalogue_tool outside Django's models) requires.
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, available_apps=[
+                  a.name for a in apps.get_app_configs()])]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
