@@ -2,7 +2,7 @@
 
 import csv
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from atlas.catalogue.selectors import tool_search
 from atlas.geo.countries import REGIONS
 from atlas.insights.selectors import (CROWDED, GAP, THIN, chart_by_slug, coverage_matrix,
                                       insight_charts, matching_tools)
+from atlas.insights.serializers import chart_as_dict, coverage_as_dict
 
 
 def _csv_response(filename, header, rows):
@@ -46,6 +47,18 @@ def coverage_region(request, region):
         "filters": filters, "errors": errors, "region_label": REGIONS[region], "region": region,
         "matrix": coverage_matrix(filters=filters, region=region, tools=tools),
         "count": len(tools), **_levels_context(),
+    })
+
+
+def insights_json(request):
+    filters, errors = parse_filters(request.GET)
+    if errors:
+        return JsonResponse({"errors": [e.as_dict() for e in errors]}, status=400)
+    result = tool_search(**{**filters.as_kwargs(), "page": 1}, all_results=True)
+    return JsonResponse({
+        "count": result.count,
+        "charts": [chart_as_dict(c) for c in insight_charts(filters=filters, tools=result.tools)],
+        "coverage": coverage_as_dict(coverage_matrix(filters=filters, tools=result.tools)),
     })
 
 

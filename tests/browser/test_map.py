@@ -124,3 +124,16 @@ def test_the_table_of_countries_opens_the_same_panel(map_page):
     panel.get_by_role("heading", name="Brazil").wait_for()
     assert sorted(panel.locator("[data-slot=tools] a").all_inner_texts()) == [
         "Amazon Monitor", "Cotton Tracer"]
+
+
+def test_a_configured_tile_layer_is_requested_from_its_url(page, live_server, catalogue,
+                                                            settings):
+    # Any same-origin image stands in for a tile server here.
+    settings.ATLAS_TILE_URL = (live_server.url
+                               + "/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}")
+    tiles = []
+    page.on("request", lambda r: tiles.append(r.url) if "layers.png?z=" in r.url else None)
+    page.goto(f"{live_server.url}/map/")
+    page.locator('#world-map path[data-code="KE"]').wait_for()
+    page.locator("#world-map img.leaflet-tile-loaded").first.wait_for()
+    assert tiles

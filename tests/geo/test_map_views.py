@@ -163,3 +163,12 @@ def test_map_page_is_translated(client, catalogue):
     response = client.get("/fr/map/")
     assert response.status_code == 200
     assert 'data-endpoint="/fr/map/data.json"' in response.content.decode()
+
+
+def test_map_pages_send_the_strict_csp_and_no_cookie(client, catalogue):
+    for url in ["/map/", "/map/data.json", "/map/countries/KE.json", "/fr/map/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        csp = response["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "unsafe-inline" not in csp
+        assert not response.cookies

@@ -157,3 +157,40 @@ def test_region_coverage_page_lists_the_countries(client, catalogue):
     assert "<h1>Coverage in Africa</h1>" in html
     assert '<th scope="row">Kenya</th>' in html
     assert 'href="/tools/?purpose=training&amp;country=KE"' in html
+
+
+def test_insights_json_twin_has_the_same_figures_as_the_page(client, catalogue):
+    data = client.get("/insights/data.json?region=americas").json()
+    assert data["count"] == 2
+    purpose = next(c for c in data["charts"] if c["slug"] == "purpose")
+    scs = next(v for v in purpose["values"] if v["value"] == "supply-chain-transparency")
+    assert scs == {"value": "supply-chain-transparency", "label": "Supply-chain transparency",
+                   "count": 2,
+                   "tools_url": "/tools/?purpose=supply-chain-transparency&region=americas"}
+    year = next(c for c in data["charts"] if c["slug"] == "year")
+    assert year["values"][0]["tools_url"] is None  # no filter for years in the tools list
+    americas = next(r for r in data["coverage"]["rows"] if r["key"] == "americas")
+    assert americas["cells"]["supply-chain-transparency"]["count"] == 2
+    assert americas["cells"]["training"]["level"] == "gap"
+    assert data["coverage"]["global"]["key"] == "global"
+    assert client.get("/insights/data.json?user=aliens").status_code == 400
+
+
+def test_insights_pages_send_the_strict_csp_and_no_inline_script(client, catalogue):
+    for url in ["/insights/", "/insights/coverage/asia/", "/fr/insights/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "default-src 'self'" in response["Content-Security-Policy"]
+        html = response.content.decode()
+        assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", html))
+
+
+def test_insights_page_query_count_does_not_grow_with_the_catalogue(
+        client, tool_factory, django_assert_max_num_queries):
+    for i in range(30):
+        tool_factory(f"Tool {i}", organisations=[f"Org {i}"], countries=["KE", "TH"],
+                     purposes=["training"], year_launched=2000 + i)
+    client.get("/insights/")  # builds the facet index once
+    with django_assert_max_num_queries(6):
+        response = client.get("/insights/?purpose=training")
+    assert response.status_code == 200
