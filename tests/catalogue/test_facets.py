@@ -118,3 +118,18 @@ def test_fast_toggler_agrees_with_toggle(params):
         toggle = filters.toggler(facet.param)
         for value in ("training", "KE", "yes", "africa"):
             assert toggle(value) == filters.toggle(facet.param, value)
+
+
+def test_search_is_right_when_tool_ids_have_gaps(tool_factory):
+    from atlas.catalogue.services import tool_delete
+    tools = [tool_factory(f"Gap tool {i}", purposes=["training"]) for i in range(5)]
+    tool_delete(tool=tools[2])  # ids are no longer contiguous
+    result = tool_search(q="gap", purpose=["training"])
+    assert result.count == 4
+    assert sorted(t.name for t in result.tools) == [f"Gap tool {i}" for i in (0, 1, 3, 4)]
+
+
+def test_one_letter_terms_match_whole_words_only(tool_factory):
+    tool_factory("Plan A", short_description="Backup.")
+    tool_factory("Alpha", short_description="Another.")
+    assert [t.name for t in tool_search(q="a").tools] == ["Plan A"]

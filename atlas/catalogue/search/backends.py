@@ -16,7 +16,9 @@ class SQLiteFTS5:
 
     def match_expression(self, query: ParsedQuery) -> str:
         # Every piece is quoted, so FTS5 never sees an operator; terms are word prefixes.
-        parts = [f'"{t}"*' for t in query.terms] + [f'"{" ".join(p)}"' for p in query.phrases]
+        # One-letter terms match whole words only: as prefixes they would match almost everything.
+        parts = [f'"{t}"*' if len(t) > 1 else f'"{t}"' for t in query.terms]
+        parts += [f'"{" ".join(p)}"' for p in query.phrases]
         return " AND ".join(parts)
 
     def match_ids(self, query: ParsedQuery, field: str | None = None) -> list[int]:
@@ -54,7 +56,8 @@ class PostgresFullText:
     def tsquery(self, query: ParsedQuery, weight: str = "") -> str:
         # Words come from the parser (letters and digits only), so quoting them is enough.
         # A weight label (A: name, B: organisations) restricts a lexeme to that field.
-        parts = [f"'{t}':*{weight}" for t in query.terms]
+        parts = [f"'{t}':*{weight}" if len(t) > 1 else f"'{t}'" + (f":{weight}" if weight else "")
+                 for t in query.terms]
         parts += ["(" + " <-> ".join(f"'{w}'" + (f":{weight}" if weight else "") for w in p) + ")"
                   for p in query.phrases]
         return " & ".join(parts)

@@ -54,6 +54,7 @@ class FacetIndex:
     newest_rank: list[int] = None
 
     def __post_init__(self):
+        self.contiguous = not self.ids or self.ids[-1] - self.ids[0] + 1 == len(self.ids)
         self.name_rank = _ranks(self.name_order)
         self.newest_rank = _ranks(self.newest_order)
 
@@ -69,8 +70,21 @@ class FacetIndex:
         return (1 << len(self.ids)) - 1
 
     def mask_of_ids(self, ids) -> int:
-        pos = self.pos
-        return bits_from_positions((pos[i] for i in ids if i in pos), len(self.ids))
+        size = len(self.ids)
+        buf = bytearray((size >> 3) + 1)
+        if self.contiguous:  # ids are positions plus an offset: no dictionary look-ups
+            offset = self.ids[0] if size else 0
+            for i in ids:
+                p = i - offset
+                if 0 <= p < size:
+                    buf[p >> 3] |= 1 << (p & 7)
+        else:
+            pos = self.pos
+            for i in ids:
+                p = pos.get(i)
+                if p is not None:
+                    buf[p >> 3] |= 1 << (p & 7)
+        return int.from_bytes(buf, "little")
 
     def contains(self, mask_bytes: bytes, position: int) -> bool:
         return bool(mask_bytes[position >> 3] >> (position & 7) & 1)
@@ -79,11 +93,6 @@ class FacetIndex:
 def build_index(stamp: str) -> FacetIndex:
     from atlas.catalogue.models import Deployment, Tool
 
-    rows = list(Tool.objects.order_by("id").values_list(
-        "id", "name", "aliases", "purposes", "technologies", "users", "exploitation", "is_global",
-        "cost", "access", "status", "licence", "created_at"))
-    ids = [r[0] for r in rows]
-    pos = {tool_id: i for i, tool_id in enumerate(ids)}
     positions: dict[str, dict[str, list[int]]] = {
         p: {} for p in ("purpose", "technology", "user", "exploitation", "region", "country",
                         "cost", "access", "status", "open_source")}
@@ -91,9 +100,17 @@ def build_index(stamp: str) -> FacetIndex:
     def add(param, value, p):
         positions[param].setdefault(value, []).append(p)
 
-    names = []
+    # Streamed, keeping only compact columns: holding 100k full rows at once would more than
+    # double the memory a server process needs.
+    ids, folded_names, created, names = [], [], [], []
+    rows = Tool.objects.order_by("id").values_list(
+        "id", "name", "aliases", "purposes", "technologies", "users", "exploitation", "is_global",
+        "cost", "access", "status", "licence", "created_at").iterator(chunk_size=5000)
     for p, (tool_id, name, aliases, purposes, technologies, users, exploitation, is_global,
-            cost, access, status, licence, _created) in enumerate(rows):
+            cost, access, status, licence, created_at) in enumerate(rows):
+        ids.append(tool_id)
+        folded_names.append(fold(name))
+        created.append(created_at)
         for value in purposes:
             add("purpose", value, p)
         for value in technologies:
@@ -111,19 +128,18 @@ def build_index(stamp: str) -> FacetIndex:
             add("region", GLOBAL, p)
         names.append((name, tool_id))
         names += [(alias, tool_id) for alias in aliases]
-    seen_regions = set()
-    for tool_id, country in Deployment.objects.values_list("tool_id", "country").iterator(2000):
+    pos = {tool_id: i for i, tool_id in enumerate(ids)}
+    for tool_id, country in Deployment.objects.values_list("tool_id", "country").iterator(5000):
         p = pos[tool_id]
         add("country", country, p)
         region = region_of(country)
-        if region and (p, region) not in seen_regions:
-            seen_regions.add((p, region))
+        if region:  # a tool in two countries of one region adds its bit twice: harmless
             add("region", region, p)
     size = len(ids)
     masks = {param: {value: bits_from_positions(ps, size) for value, ps in values.items()}
              for param, values in positions.items()}
-    name_order = sorted(range(size), key=lambda p: (fold(rows[p][1]), rows[p][0]))
-    newest_order = sorted(range(size), key=lambda p: (rows[p][12], rows[p][0]), reverse=True)
+    name_order = sorted(range(size), key=lambda p: (folded_names[p], ids[p]))
+    newest_order = sorted(range(size), key=lambda p: (created[p], ids[p]), reverse=True)
     return FacetIndex(stamp, ids, pos, masks, name_order, newest_order, names)
 
 
