@@ -181,7 +181,10 @@ def serve_child(runs):
 
 
 def child(size, runs):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atlas.settings.dev")
+    # Production settings: DEBUG off (DEBUG keeps every query in memory), as a server runs.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atlas.settings.prod")
+    os.environ.setdefault("ATLAS_SECRET_KEY", "benchmark-only-" + "x" * 50)
+    os.environ.setdefault("ATLAS_HTTPS", "false")
     tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
     os.environ["ATLAS_DATABASE_URL"] = f"sqlite:///{tmp / 'atlas.sqlite3'}"
     sys.path.insert(0, str(ROOT))
