@@ -36,6 +36,8 @@ def cmd_harvest(args) -> int:
         progress.close()
     for slug, reason in report.refused:
         print(f"  refused {slug}: {reason}", file=sys.stderr)
+    for slug, why in report.proposed:
+        print(f"  proposed a correction to {slug} (the record here is {why})")
     for label, slugs in (("created", report.created), ("updated", report.updated)):
         for slug in slugs:
             print(f"  {label} {slug}")

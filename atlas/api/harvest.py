@@ -9,7 +9,9 @@ Merge policy, until the curation workflow can hold proposed corrections:
 - a tool that an earlier harvest brought from the same Atlas is updated if it changed;
 - a tool that is identical here counts as unchanged, whatever its origin;
 - any other difference (a local record, one from another Atlas, or one a curator has verified
-  since) is refused and listed, so local curation is never overwritten silently.
+  since) is never written: it becomes a pending correction in the curators' review queue, once
+  (an identical pending proposal is not filed again);
+- a record that fails the importer's checks is refused, with the reason.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import pydantic
 from django.db import transaction
@@ -49,6 +51,7 @@ class HarvestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (slug, reason)
+    proposed: list[tuple[str, str]] = field(default_factory=list)  # (slug, why) as corrections
     organisations_created: list[str] = field(default_factory=list)
     written: bool = False
 
@@ -56,6 +59,7 @@ class HarvestReport:
         verb = "harvested" if self.written else "would harvest (dry run)"
         return (f"{self.instance}: {verb} {len(self.created)} created, {len(self.updated)} "
                 f"updated, {len(self.unchanged)} unchanged, {len(self.refused)} refused; "
+                f"{len(self.proposed)} corrections proposed for review; "
                 f"{len(self.organisations_created)} organisations created")
 
 
@@ -159,7 +163,7 @@ def fetch_tools(fetcher: Fetcher, *, progress=None) -> list[schemas.ToolDetail]:
         progress(total=len(slugs))
     tools = []
     for slug in slugs:
-        detail_url = f"{fetcher.instance}{API_PATH}/tools/{slug}"
+        detail_url = f"{fetcher.instance}{API_PATH}/tools/{quote(slug, safe='')}"
         tools.append(_validated(schemas.ToolDetail, fetcher.get(detail_url), detail_url))
         if progress:
             progress(advance=1)
@@ -169,7 +173,7 @@ def fetch_tools(fetcher: Fetcher, *, progress=None) -> list[schemas.ToolDetail]:
 def _fetch_organisations(fetcher, slugs) -> dict[str, schemas.OrganisationDetail]:
     result = {}
     for slug in sorted(slugs):
-        url = f"{fetcher.instance}{API_PATH}/organisations/{slug}"
+        url = f"{fetcher.instance}{API_PATH}/organisations/{quote(slug, safe='')}"
         result[slug] = _validated(schemas.OrganisationDetail, fetcher.get(url), url)
     return result
 
@@ -248,11 +252,32 @@ def harvest(url: str, *, dry_run: bool = False, timeout: float = DEFAULT_TIMEOUT
     return report
 
 
-class _Refused(Exception):
-    pass
+class _Differs(Exception):
+    def __init__(self, changes):
+        self.changes = changes
+
+
+def _propose_correction(local, changes, instance, report, why):
+    """File the source's version as a pending correction, unless the same one is pending."""
+    from atlas.submissions.models import Submission
+    from atlas.submissions.services import submission_create
+    source_url = f"{instance}{API_PATH}/tools/{quote(local.slug, safe='')}"
+    pending = Submission.objects.filter(kind=Submission.Kind.CORRECTION, tool=local,
+                                        status=Submission.Status.PENDING)
+    if any(s.payload.get("changes") == changes and s.payload.get("source_url") == source_url
+           for s in pending):
+        report.unchanged.append(local.slug)
+        return
+    submission_create(kind=Submission.Kind.CORRECTION, tool=local, payload={
+        "changes": changes, "source_url": source_url,
+        "note": f"Harvested from {instance}: the record there differs from this one, which is "
+                f"{why}."})
+    report.proposed.append((local.slug, why))
 
 
 def _write(checked, remote_orgs, resolver, report):
+    from atlas.submissions.records import tool_snapshot
+
     now = timezone.now()
     by_name = {org.name: org for org in remote_orgs.values()}
     needed = {slug for data in checked for slug, _role in data.organisations}
@@ -279,16 +304,18 @@ def _write(checked, remote_orgs, resolver, report):
         origin = getattr(local, "harvest_origin", None) if local else None
         ours = origin is not None and origin.instance == report.instance
         allowed = local is None or (ours and not local.is_verified)
+        before = tool_snapshot(local.pk) if local is not None and not allowed else None
         try:
             with transaction.atomic():
                 result = tool_upsert(data=data, reindex=False)
                 if result == "updated" and not allowed:
-                    raise _Refused
-        except _Refused:
-            reason = ("verified here by a curator" if ours else
-                      "a local record" if origin is None else f"harvested from {origin.instance}")
-            report.refused.append((data.slug, f"differs from the record here, which is {reason}; "
-                                              "not overwritten"))
+                    # Written only to read it back in the snapshot format, then rolled back.
+                    after = tool_snapshot(local.pk)
+                    raise _Differs({k: v for k, v in after.items() if before.get(k) != v})
+        except _Differs as differs:
+            why = ("verified here by a curator" if ours else
+                   "a local record" if origin is None else f"harvested from {origin.instance}")
+            _propose_correction(local, differs.changes, report.instance, report, why)
             continue
         getattr(report, result).append(data.slug)
         if result == "unchanged":

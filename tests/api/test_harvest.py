@@ -16,6 +16,7 @@ import pytest
 from atlas.api.harvest import HarvestError, harvest
 from atlas.api.models import HarvestedRecord
 from atlas.catalogue.models import Organisation, Tool
+from tests.accounts.fixtures import administrator, sign_in_verified  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -133,9 +134,17 @@ def test_one_atlas_harvests_another_with_provenance_and_a_second_run_changes_not
     report = harvest(source_atlas.url)
     assert report.created == ["sms-line"]
     assert report.unchanged == ["shared-tool"]
-    assert [slug for slug, _ in report.refused] == ["local-clash"]
-    assert "local record" in report.refused[0][1]
+    assert report.refused == []
+    assert report.proposed == [("local-clash", "a local record")]
     assert sorted(report.organisations_created) == ["field-partner"]
+    # The local record is kept; the source's version waits for a curator as a correction.
+    from atlas.submissions.models import Submission
+    correction = Submission.objects.get(kind="correction", status="pending")
+    assert correction.tool.slug == "local-clash"
+    assert correction.payload["changes"] == {"description": "The source's version.",
+                                             "sources": [{"url": "https://beacon.example/clash",
+                                                          "title": "", "date_read": None}]}
+    assert correction.payload["source_url"] == f"{source_atlas.url}/api/v1/tools/local-clash"
 
     # The harvested record is the source's record, field by field.
     assert _local_detail(client, "sms-line") == _remote_detail(source_atlas, "sms-line")
@@ -150,9 +159,9 @@ def test_one_atlas_harvests_another_with_provenance_and_a_second_run_changes_not
     stamp = (Tool.objects.get(slug="sms-line").updated_at, origin.last_changed_at)
     again = harvest(source_atlas.url + "/api/v1/")
     assert (again.created, again.updated, sorted(again.unchanged)) == (
-        [], [], ["shared-tool", "sms-line"])
-    assert [slug for slug, _ in again.refused] == ["local-clash"]
-    assert again.organisations_created == []
+        [], [], ["local-clash", "shared-tool", "sms-line"])
+    assert again.refused == again.proposed == again.organisations_created == []
+    assert Submission.objects.count() == 1  # the pending proposal is not filed twice
     assert (Tool.objects.get(slug="sms-line").updated_at,
             HarvestedRecord.objects.get(tool=tool).last_changed_at) == stamp
 
@@ -160,6 +169,14 @@ def test_one_atlas_harvests_another_with_provenance_and_a_second_run_changes_not
     source_atlas.load("tools2.json", _source_tools(description="Now also by WhatsApp."))
     third = harvest(source_atlas.url)
     assert third.updated == ["sms-line"] and third.created == []
+    assert Tool.objects.get(slug="sms-line").short_description == "Now also by WhatsApp."
+
+    # Once a curator verifies the harvested record, source changes become proposals too.
+    from atlas.catalogue.services import tool_verify
+    tool_verify(tool=Tool.objects.get(slug="sms-line"), user=None)
+    source_atlas.load("tools3.json", _source_tools(description="Changed again."))
+    fourth = harvest(source_atlas.url)
+    assert fourth.updated == [] and fourth.proposed == [("sms-line", "verified here by a curator")]
     assert Tool.objects.get(slug="sms-line").short_description == "Now also by WhatsApp."
 
 
@@ -170,6 +187,7 @@ def test_harvest_command_prints_a_summary_and_dry_run_writes_nothing(source_atla
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert "3 created, 0 updated, 0 unchanged, 0 refused" in out and "dry run" in out
+    assert "0 corrections proposed" in out
     assert not Tool.objects.exists()
     with pytest.raises(SystemExit) as exit_:
         main(["harvest", source_atlas.url])
@@ -255,6 +273,13 @@ class Hostile(BaseHTTPRequestHandler):
             return self._json(_page([GOOD_TOOL], next_url=f"/{mode}/{rest}"))
         if mode == "offsite":
             return self._json(_page([GOOD_TOOL], next_url="http://127.0.0.2:9/api/v1/tools?page=2"))
+        if mode == "one-invalid":
+            if is_list:
+                return self._json(_page([GOOD_TOOL, second]))
+            if rest.endswith("/ok"):
+                return self._json(GOOD_DETAIL)
+            return self._json({**GOOD_DETAIL, **second, "purposes": [
+                {"value": "mind-control", "label": "Mind control"}]})
         if mode == "bad-second-detail":
             if is_list:
                 return self._json(_page([GOOD_TOOL, second]))
@@ -299,6 +324,28 @@ def test_bad_or_hostile_sources_fail_with_a_clear_message_and_change_nothing(
     assert not HarvestedRecord.objects.exists()
 
 
+def test_a_record_that_fails_the_import_checks_is_refused_and_the_rest_is_harvested(
+        hostile_url):
+    report = harvest(f"{hostile_url}/one-invalid")
+    assert report.created == ["ok"]
+    assert [slug for slug, _ in report.refused] == ["ok2"]
+    assert "unknown purposes term" in report.refused[0][1]
+    assert list(Tool.objects.values_list("slug", flat=True)) == ["ok"]
+
+
+def test_a_proposed_correction_is_approved_through_the_review_queue(source_atlas, tool_factory):
+    from django.contrib.auth.models import User
+
+    from atlas.submissions.models import Submission
+    from atlas.submissions.services import submission_approve
+    tool_factory("Local Clash", slug="local-clash", short_description="Our own version.")
+    harvest(source_atlas.url)
+    curator = User.objects.create_superuser("curator", "c@example.org", "a-long-passphrase-1")
+    submission_approve(submission=Submission.objects.get(tool__slug="local-clash"), user=curator)
+    assert Tool.objects.get(slug="local-clash").short_description == "The source's version."
+    assert harvest(source_atlas.url).unchanged == ["local-clash", "shared-tool", "sms-line"]
+
+
 def test_unreachable_sources_and_non_http_addresses_are_refused(tool_factory):
     with pytest.raises(HarvestError, match="cannot connect"):
         harvest(f"http://127.0.0.1:{_free_port()}", timeout=2)
@@ -313,3 +360,19 @@ def test_harvest_command_reports_errors_and_exits_nonzero(hostile_url, capsys):
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "not valid JSON" in err and "Nothing was changed." in err
+
+
+def test_provenance_is_listed_read_only_in_the_admin(client, administrator, tool_factory):
+    from django.contrib.auth.models import Permission
+    from django.utils import timezone
+    # Roles do not include this permission yet (atlas/accounts owns them): grant it here.
+    administrator.user_permissions.add(Permission.objects.get(codename="view_harvestedrecord"))
+    admin_client = sign_in_verified(client, administrator)
+    tool = tool_factory("Harvested", slug="harvested")
+    now = timezone.now()
+    HarvestedRecord.objects.create(tool=tool, instance="https://other.example",
+                                   remote_slug="harvested", first_harvested_at=now,
+                                   last_changed_at=now)
+    response = admin_client.get("/admin/api/harvestedrecord/")
+    assert response.status_code == 200 and b"https://other.example" in response.content
+    assert admin_client.get("/admin/api/harvestedrecord/add/").status_code == 403
