@@ -38,9 +38,11 @@ def read_password(password_stdin: bool) -> str | None:
     return password
 
 
-def print_enrolment(device, out=sys.stdout) -> None:
+def print_enrolment(device, out=None) -> None:
     """The otpauth:// URI and a terminal QR code to scan with an authenticator app."""
     import qrcode
+
+    out = out or sys.stdout  # looked up at call time, so redirected output is honoured
 
     print("Second factor: scan this QR code with an authenticator app (FreeOTP, Aegis, "
           "Google Authenticator...), or enter the URI below by hand. It is shown only once.",
