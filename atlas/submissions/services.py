@@ -41,6 +41,7 @@ def story_submit(*, story: dict) -> Submission:
 
 
 def _require(user, perm):
+    """Outside the write's transaction, so the audit record of a refusal is kept."""
     if not user.has_perm(perm):
         audit_record(actor=user, action=AuditEvent.Action.PERMISSION_DENIED,
                      object_type="permission", object_id=perm)
@@ -60,7 +61,6 @@ def correction_record(*, tool: Tool, changes: dict) -> dict:
     return {**tool_snapshot(tool.pk), **changes}
 
 
-@transaction.atomic
 def submission_approve(*, submission: Submission, user, payload: dict | None = None) -> Submission:
     """Publish a pending submission; payload replaces the submitted content (edit, then approve).
 
@@ -68,6 +68,11 @@ def submission_approve(*, submission: Submission, user, payload: dict | None = N
     published through story_excerpt_publish instead.
     """
     _require(user, "submissions.review_submission")
+    return _approve(submission, user, payload)
+
+
+@transaction.atomic
+def _approve(submission, user, payload):
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != Status.PENDING:
         raise ValidationError("This submission has already been reviewed.")
@@ -98,9 +103,13 @@ def submission_approve(*, submission: Submission, user, payload: dict | None = N
     return submission
 
 
-@transaction.atomic
 def submission_reject(*, submission: Submission, user, reason: str) -> Submission:
     _require(user, "submissions.review_submission")
+    return _reject(submission, user, reason)
+
+
+@transaction.atomic
+def _reject(submission, user, reason):
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != Status.PENDING:
         raise ValidationError("This submission has already been reviewed.")
@@ -115,10 +124,14 @@ def submission_reject(*, submission: Submission, user, reason: str) -> Submissio
     return submission
 
 
-@transaction.atomic
 def tool_revert(*, revision: Revision, user) -> Revision:
     """Restore the tool as it was before this revision's change; itself a new revision."""
     _require(user, "submissions.revert_revision")
+    return _revert(revision, user)
+
+
+@transaction.atomic
+def _revert(revision, user):
     if revision.tool_id is None or revision.before is None:
         raise ValidationError("This revision created the tool; there is no earlier version.")
     before = tool_snapshot(revision.tool_id)
@@ -129,9 +142,13 @@ def tool_revert(*, revision: Revision, user) -> Revision:
     return new
 
 
-@transaction.atomic
 def tool_verify_by_curator(*, tool: Tool, user) -> Tool:
     _require(user, "catalogue.change_tool")
+    return _verify(tool, user)
+
+
+@transaction.atomic
+def _verify(tool, user):
     snapshot = tool_snapshot(tool.pk)
     tool = tool_verify(tool=tool, user=user)
     Revision.objects.create(tool=tool, tool_slug=tool.slug, action=Revision.Action.VERIFY,
@@ -141,11 +158,15 @@ def tool_verify_by_curator(*, tool: Tool, user) -> Tool:
     return tool
 
 
-@transaction.atomic
 def story_excerpt_publish(*, user, text: str, countries=(), topics=(), tools=(),
                           submission: Submission | None = None) -> StoryExcerpt:
     """Publish an anonymised excerpt a curator wrote; marks its story or solution approved."""
     _require(user, "submissions.add_storyexcerpt")
+    return _publish(user, text, countries, topics, tools, submission)
+
+
+@transaction.atomic
+def _publish(user, text, countries, topics, tools, submission):
     excerpt = StoryExcerpt(text=text, countries=list(countries), topics=list(topics),
                            tools=list(tools), published_by=user, submission=submission)
     excerpt.full_clean()

@@ -51,5 +51,7 @@ def sign_in_verified(client, user):
 
 
 @pytest.fixture
-def curator_client(client, curator):
-    return sign_in_verified(client, curator)
+def curator_client(curator):
+    """A second browser, so tests can compare what the public and a curator see."""
+    from django.test import Client
+    return sign_in_verified(Client(), curator)

@@ -12,7 +12,7 @@ def fresh_rate_limit():
 
 
 @pytest.fixture
-def story_key(settings):
+def story_key(db, settings):
     """A curators' key pair; the server only gets the public half."""
     from nacl.public import PrivateKey
 
