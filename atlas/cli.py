@@ -64,6 +64,11 @@ def _print_report(report, out=sys.stdout):
     print(report.summary(), file=out)
     if report.organisations_created:
         print(f"  {report.organisations_created} organisations created from tool rows", file=out)
+    elif report.new_organisations and not report.written:
+        print(f"  note: {len(report.new_organisations)} organisations named in tool rows are not on "
+              "record and would be created with kind 'other': "
+              + "; ".join(report.new_organisations[:20])
+              + (" ..." if len(report.new_organisations) > 20 else ""), file=out)
 
 
 def cmd_serve(args) -> int:
@@ -100,8 +105,15 @@ def _load_default_if_empty() -> None:
             raise SystemExit("The default dataset has problems; nothing was loaded.")
 
 
+def _migrate_quietly() -> None:
+    """Data commands work on a fresh database too: apply any pending migration first."""
+    from django.core.management import call_command
+    call_command("migrate", interactive=False, verbosity=0)
+
+
 def cmd_import(args) -> int:
     setup_django()
+    _migrate_quietly()
     from atlas.catalogue.importers import ImportFileError, import_file
     try:
         report = import_file(args.path, kind=args.kind, dry_run=args.dry_run,
@@ -131,8 +143,7 @@ def _single_progress(path):
 
 def cmd_load_default(args) -> int:
     setup_django()
-    from django.core.management import call_command
-    call_command("migrate", interactive=False, verbosity=0)
+    _migrate_quietly()
     from atlas.catalogue.dataset import catalogue_is_empty, load_default_dataset
     if not catalogue_is_empty() and not args.force:
         print("The catalogue is not empty; pass --force to import the default dataset over it "
@@ -146,7 +157,8 @@ def cmd_load_default(args) -> int:
 
 def cmd_export(args) -> int:
     setup_django()
-    from atlas.catalogue.exporters import EXPORTERS, export_tools
+    _migrate_quietly()
+    from atlas.catalogue.exporters import export_tools
     out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
         count = export_tools(fmt=args.format, out=out)

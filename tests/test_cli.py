@@ -59,3 +59,12 @@ def test_createcurator(monkeypatch, capsys):
     assert exit_.value.code == 0
     from django.contrib.auth.models import User
     assert User.objects.get(username="alice").groups.filter(name="curators").exists()
+
+
+def test_import_dry_run_names_organisations_that_would_be_created(tmp_path, capsys, db):
+    path = tmp_path / "t.csv"
+    path.write_text("name,organization,description,source_url\n"
+                    "A,Brand New Org [funder],Does a,https://a.example\n")
+    with pytest.raises(SystemExit):
+        main(["import", str(path), "--dry-run"])
+    assert "would be created with kind 'other': Brand New Org" in capsys.readouterr().out

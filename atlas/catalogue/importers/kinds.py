@@ -1,0 +1,254 @@
+"""The kinds of record a file can hold, each a small class in a registry."""
+
+from __future__ import annotations
+
+import re
+
+import pycountry
+from django.utils.text import slugify
+
+from atlas.catalogue import vocabularies as v
+from atlas.catalogue.importers.cells import ImportReport, Problem, RowChecker
+from atlas.catalogue.licences import canonical_licence, is_known_licence
+from atlas.catalogue.models import Organisation
+from atlas.catalogue.services import ToolData, organisation_upsert, search_reindex, tool_upsert
+from atlas.helplines.models import HELPLINE_KINDS
+from atlas.helplines.services import helpline_upsert
+
+_ROLE = re.compile(r"^(?P<name>.*?)\s*\[(?P<role>[a-z-]+)\]\s*$")
+
+
+class RecordKind:
+    name = ""
+    columns: tuple = ()
+
+    def key(self, data):
+        raise NotImplementedError
+
+    def check(self, checker: RowChecker, context: dict):
+        raise NotImplementedError
+
+    def write(self, data, report: ImportReport, context: dict):
+        raise NotImplementedError
+
+    def finish(self, written_keys, context):
+        pass
+
+
+class OrganisationKind(RecordKind):
+    name = "organisations"
+    columns = ("slug", "name", "aliases", "kind", "website", "headquarters_country", "source_url")
+
+    def key(self, data):
+        return data["slug"]
+
+    def check(self, c, context):
+        name = c.text("name", required=True, max_length=200)
+        return {
+            "slug": c.slug("slug", name),
+            "name": name,
+            "aliases": c.items("aliases"),
+            "kind": c.choice("kind", v.ORGANISATION_KINDS, default=""),
+            "website": c.url("website"),
+            "headquarters_country": c.country("headquarters_country"),
+            "source_url": c.url("source_url", allow_github_file=True),
+        }
+
+    def write(self, data, report, context):
+        _org, result = organisation_upsert(**data)
+        return result
+
+
+class ToolKind(RecordKind):
+    name = "tools"
+    columns = ("slug", "name", "aliases", "organization", "website", "year_launched",
+               "description", "long_description", "purposes", "technologies", "users",
+               "exploitation", "countries", "headquarters_country", "languages", "cost", "access",
+               "licence", "source_repository", "status", "survivor_involvement",
+               "processes_victim_data", "source_url", "source_title", "source_date", "evidence")
+
+    def key(self, data):
+        return data.slug
+
+    def check(self, c, context):
+        name = c.text("name", required=True, max_length=200)
+        description_column = "description" if "description" in c.row else "short_description"
+        languages = c.items("languages", max_length=3)
+        for code in languages:
+            if not pycountry.languages.get(alpha_2=code.lower()):
+                c.fail("languages", code, "unknown ISO 639-1 language code")
+        licence = c.text("licence", max_length=100)
+        if not is_known_licence(licence):
+            c.fail("licence", licence, "not an SPDX licence id (or 'proprietary')")
+        sources = []
+        source_url = c.url("source_url", required="sources" not in c.row, allow_github_file=True)
+        if source_url:
+            sources.append((source_url, c.text("source_title", max_length=300),
+                            c.date("source_date")))
+        sources += self._extra_sources(c)
+        return ToolData(
+            slug=c.slug("slug", name),
+            name=name,
+            aliases=c.items("aliases"),
+            short_description=c.text(description_column, required=True, max_length=1000),
+            long_description=c.text("long_description", max_length=20000),
+            website=c.url("website"),
+            organisations=self._organisations(c, context),
+            purposes=c.terms("purposes", v.PURPOSES),
+            technologies=c.terms("technologies", v.TECHNOLOGIES),
+            users=c.terms("users", v.USERS),
+            exploitation=c.terms("exploitation", v.EXPLOITATION),
+            countries=c.countries("countries"),
+            deployments=self._deployments(c),
+            headquarters_country=c.country("headquarters_country"),
+            languages=[x.lower() for x in languages],
+            cost=c.choice("cost", v.COST),
+            access=c.choice("access", v.ACCESS),
+            licence=canonical_licence(licence),
+            source_repository=c.url("source_repository"),
+            status=c.choice("status", v.STATUS),
+            year_launched=c.year("year_launched"),
+            survivor_involvement=c.choice("survivor_involvement", v.YES_NO_UNKNOWN),
+            processes_victim_data=c.choice("processes_victim_data", v.YES_NO_UNKNOWN),
+            evidence=c.terms("evidence", v.EVIDENCE),
+            sources=sources,
+        )
+
+    def _organisations(self, c, context):
+        """[(organisation slug, role)]; unknown names become new organisations on write."""
+        column = "organization" if "organization" in c.row else "organisations"
+        raw = c.row.get(column)
+        entries = []
+        if isinstance(raw, list) and raw and all(isinstance(x, dict) for x in raw):
+            entries = [(str(x.get("name", "")).strip(), str(x.get("role") or "owner")) for x in raw]
+        else:
+            for item in c.items(column):
+                m = _ROLE.match(item)
+                entries.append((m["name"], m["role"]) if m else (item, "owner"))
+        result = []
+        for name, role in entries:
+            if not name:
+                c.fail(column, name, "organisation name is empty")
+                continue
+            if role not in v.ROLES:
+                c.fail(column, role, f"unknown role; expected one of: {', '.join(v.ROLES.terms)}")
+                continue
+            slug = context["organisations"].resolve(name)
+            if not slug:
+                c.fail(column, name, "cannot derive a slug from this organisation name")
+                continue
+            result.append((slug, role))
+        return list(dict.fromkeys(result))
+
+    def _deployments(self, c, context=None):
+        raw = c.row.get("deployments")
+        if not raw:
+            return {}
+        if not isinstance(raw, list) or not all(isinstance(d, dict) for d in raw):
+            c.fail("deployments", raw, "expected a list of objects")
+            return {}
+        result = {}
+        for d in raw:
+            sub = RowChecker(c.file, c.line, d, c.where)
+            code = sub.country("country", required=True)
+            result[code] = {"year": sub.year("year"), "note": sub.text("note", max_length=500),
+                            "source_url": sub.url("source_url", allow_github_file=True),
+                            "organisation": sub.text("organisation") or None}
+            c.problems += [Problem(p.file, p.line, "deployments." + p.column, p.value, p.reason,
+                                   p.where) for p in sub.problems]
+        return result
+
+    def _extra_sources(self, c):
+        raw = c.row.get("sources")
+        if not raw:
+            return []
+        if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+            c.fail("sources", raw, "expected a list of objects with url, title, date_read")
+            return []
+        out = []
+        for s in raw:
+            sub = RowChecker(c.file, c.line, s, c.where)
+            out.append((sub.url("url", required=True, allow_github_file=True),
+                        sub.text("title", max_length=300), sub.date("date_read")))
+            c.problems += [Problem(p.file, p.line, "sources." + p.column, p.value, p.reason,
+                                   p.where) for p in sub.problems]
+        return out
+
+    def write(self, data, report, context):
+        for slug, _role in data.organisations:
+            if slug not in context["organisations"].existing:
+                organisation_upsert(slug=slug, name=context["organisations"].names[slug],
+                                    kind="other")
+                context["organisations"].existing.add(slug)
+                report.organisations_created += 1
+        return tool_upsert(data=data, reindex=False)
+
+    def finish(self, written_keys, context):
+        search_reindex(tool_ids=None if len(written_keys) > 200 else
+                       list(_tool_ids(written_keys)))
+
+
+def _tool_ids(slugs):
+    from atlas.catalogue.models import Tool
+    return Tool.objects.filter(slug__in=slugs).values_list("pk", flat=True)
+
+
+class HelplineKind(RecordKind):
+    name = "helplines"
+    columns = ("country", "name", "kind", "phone", "sms", "website", "languages", "hours",
+               "source_url", "source_date", "last_verified")
+
+    def key(self, data):
+        return (data["country"], data["name"])
+
+    def check(self, c, context):
+        data = {
+            "country": c.country("country", required=True),
+            "name": c.text("name", required=True, max_length=300),
+            "kind": c.text("kind", required=True),
+            "phone": c.text("phone", max_length=200),
+            "sms": c.text("sms", max_length=200),
+            "website": c.url("website"),
+            "languages": c.text("languages", max_length=300),
+            "hours": c.text("hours", max_length=300),
+            "source_url": c.url("source_url", required=True, allow_github_file=True),
+            "source_date": c.date("source_date"),
+            "last_verified": c.date("last_verified"),
+        }
+        if data["kind"] and data["kind"] not in HELPLINE_KINDS:
+            c.fail("kind", data["kind"], "unknown helpline kind; expected one of: "
+                   + ", ".join(HELPLINE_KINDS))
+        if not (data["phone"] or data["sms"] or data["website"]):
+            c.fail("phone", "", "a helpline needs a phone number, an SMS code or a website")
+        return data
+
+    def write(self, data, report, context):
+        _helpline, result = helpline_upsert(**data)
+        return result
+
+
+KINDS = {k.name: k for k in (ToolKind(), OrganisationKind(), HelplineKind())}
+
+
+class OrganisationResolver:
+    """Maps organisation names in tool rows to slugs: existing records, then new ones."""
+
+    def __init__(self):
+        self.by_key = {}
+        self.existing = set()
+        self.names = {}
+        for org in Organisation.objects.only("slug", "name", "aliases"):
+            self.existing.add(org.slug)
+            for key in [org.slug, org.name, *org.aliases]:
+                self.by_key.setdefault(key.casefold(), org.slug)
+
+    def resolve(self, name):
+        key = name.casefold()
+        if key in self.by_key:
+            return self.by_key[key]
+        slug = slugify(name)[:100].strip("-")
+        if not slug:
+            return ""
+        self.by_key[key] = slug
+        self.names.setdefault(slug, name[:200])
+        return slug
