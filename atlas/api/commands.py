@@ -66,6 +66,13 @@ def cmd_export(args) -> int:
         return 0
     exporter = EXPORTERS[args.format]
     tools = tools_for_export()
+    if args.output:
+        from tqdm import tqdm
+        # Exporters iterate over the tools once: the bar follows them (on terminals only).
+        progress = tqdm(tools, desc=f"export {args.format}", unit="tools", disable=None,
+                        leave=False)
+    else:
+        progress = tools
     if exporter.binary:
         if not args.output:
             print(f"error: --format {args.format} writes one file per tool: give --output "
@@ -74,12 +81,12 @@ def cmd_export(args) -> int:
         path = Path(args.output)
         if path.suffix == ".zip":
             with open(path, "wb") as fh:
-                exporter.write(tools, fh)
+                exporter.write(progress, fh)
         else:
-            exporter.write_directory(tools, path)
+            exporter.write_directory(progress, path)
     elif args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
-            exporter.write(tools, fh)
+            exporter.write(progress, fh)
     else:
         exporter.write(tools, sys.stdout)
     if args.output:

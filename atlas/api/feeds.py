@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,7 @@ class ToolsFeed(Feed):
 
     def link(self, filters):
         query = filters.querystring(page=1, sort="relevance")
-        return "/tools/" + ("?" + query if query else "")
+        return reverse("catalogue:tool_list") + ("?" + query if query else "")
 
     def items(self, filters):
         # The one search selector picks the tools; the feed then orders them by last change.

@@ -218,3 +218,24 @@ def test_tools_page_links_to_downloads_of_the_current_results(client, tool_facto
     html = client.get("/tools/?country=KE&purpose=training").content.decode()
     for fmt in EXPORTERS:
         assert f'href="/exports/tools.{fmt}?purpose=training&amp;country=KE"' in html, fmt
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_exports_to_a_file_show_a_progress_bar_on_terminals_only(tool_factory, tmp_path,
+                                                                 monkeypatch):
+    for i in range(3):
+        tool_factory(f"Bar {i}", slug=f"bar-{i}")
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with pytest.raises(SystemExit):
+        main(["export", "--format", "csv", "--output", str(tmp_path / "t.csv")])
+    assert "export csv" in terminal.getvalue() and "/3 [" in terminal.getvalue()  # a bar of 3
+    plain = io.StringIO()
+    monkeypatch.setattr("sys.stderr", plain)
+    with pytest.raises(SystemExit):
+        main(["export", "--format", "csv", "--output", str(tmp_path / "t.csv")])
+    assert "export csv" not in plain.getvalue()

@@ -99,10 +99,19 @@ class SourceAtlas:
             self.process.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory):
+    """One migrated SQLite file, copied for each source Atlas (migrating takes seconds)."""
+    directory = tmp_path_factory.mktemp("template")
+    SourceAtlas(directory).atlas("manage", "migrate", "--verbosity", "0")
+    return directory / "source.sqlite3"
+
+
 @pytest.fixture
-def source_atlas(tmp_path):
+def source_atlas(tmp_path, migrated_database):
+    import shutil
+    shutil.copy(migrated_database, tmp_path / "source.sqlite3")
     source = SourceAtlas(tmp_path)
-    source.atlas("manage", "migrate", "--verbosity", "0")
     source.load("orgs.json", SOURCE_ORGS)
     source.load("tools.json", _source_tools())
     source.start()
@@ -376,3 +385,20 @@ def test_provenance_is_listed_read_only_in_the_admin(client, administrator, tool
     response = admin_client.get("/admin/api/harvestedrecord/")
     assert response.status_code == 200 and b"https://other.example" in response.content
     assert admin_client.get("/admin/api/harvestedrecord/add/").status_code == 403
+
+
+def test_harvest_shows_a_progress_bar_on_terminals(hostile_url, monkeypatch, capsys):
+    import io
+
+    from atlas.cli import main
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with pytest.raises(SystemExit) as exit_:
+        main(["harvest", f"{hostile_url}/one-invalid"])
+    assert exit_.value.code == 0
+    assert "harvest:" in terminal.getvalue() and "/2 [" in terminal.getvalue()  # a bar of 2
+    assert "1 created, 0 updated, 0 unchanged, 1 refused" in capsys.readouterr().out
