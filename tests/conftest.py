@@ -9,6 +9,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from tests.factories import make_organisation, make_tool  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _source_language_after_each_test():
+    """A request to /fr/... leaves French active in the test thread; start each test in English."""
+    yield
+    from django.utils import translation
+    translation.deactivate()
+
+
 @pytest.fixture
 def tool_factory(db):
     return make_tool

@@ -144,3 +144,31 @@ class CatalogueVersion(models.Model):
     # an index for a version number that a later, different write reuses.
     stamp = models.CharField(max_length=32)
     changed_at = models.DateTimeField(auto_now=True)
+
+
+def _translation_languages():
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class ToolTranslation(models.Model):
+    """A tool's name and descriptions in one more interface language (the record itself holds
+    the original, in the Atlas's source language). Pages show it to readers of that language."""
+
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=_translation_languages)
+    # Blank keeps the original name: most tool names are proper nouns.
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    short_description = models.TextField(_("short description"), max_length=1000)
+    long_description = models.TextField(_("long description (Markdown)"), max_length=20000,
+                                        blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tool", "language"],
+                                               name="unique_tool_translation_language")]
+        ordering = ["language"]
+        verbose_name = _("tool translation")
+        verbose_name_plural = _("tool translations")
+
+    def __str__(self):
+        return f"{self.tool_id} ({self.language})"

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz, process, utils
 
 from atlas.catalogue.filters import FACETS, ToolFilters
 from atlas.catalogue.models import Deployment, Organisation, Tool, ToolOrganisation
+from atlas.catalogue.translations import active_translation_prefetch
 from atlas.catalogue.search import parse_query, text_match, text_relevance
 from atlas.catalogue.search.facets import current_index, positions_from_bits
 from atlas.catalogue.search.highlight import highlight
@@ -83,11 +84,13 @@ class ToolSearchResult:
 
 
 def tools_with_relations(queryset=None):
-    """Tools with organisations and deployments prefetched (three queries for any number)."""
+    """Tools with organisations and deployments prefetched (three queries for any number), and
+    in a language other than the source one, their translations into it (one more query)."""
     queryset = Tool.objects.all() if queryset is None else queryset
     return queryset.prefetch_related(
         Prefetch("roles", queryset=ToolOrganisation.objects.select_related("organisation")),
         "deployments",
+        *active_translation_prefetch(),
     )
 
 

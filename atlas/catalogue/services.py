@@ -174,7 +174,43 @@ def search_reindex(*, tool_ids=None, batch_size: int = 2000) -> int:
     done = 0
     ids = list(qs.values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
-        batch = tools_with_relations(Tool.objects.filter(pk__in=ids[start:start + batch_size]))
+        batch = tools_with_relations(Tool.objects.filter(pk__in=ids[start:start + batch_size])
+                                     .prefetch_related("translations"))
         index_tools(list(batch))
         done += len(ids[start:start + batch_size])
     return done
+
+
+@transaction.atomic
+def tool_translation_upsert(*, tool: Tool, language: str, short_description: str, name: str = "",
+                            long_description: str = "") -> str:
+    """Set a tool's text in one interface language: "created", "updated" or "unchanged".
+
+    The translated text joins the tool's search document, so the tool is reindexed.
+    """
+    from atlas.catalogue.models import ToolTranslation
+
+    translation = ToolTranslation.objects.filter(tool=tool, language=language).first()
+    wanted = {"name": name.strip(), "short_description": short_description.strip(),
+              "long_description": long_description.strip()}
+    if translation is not None and all(getattr(translation, k) == v for k, v in wanted.items()):
+        return "unchanged"
+    result = "updated" if translation else "created"
+    translation = translation or ToolTranslation(tool=tool, language=language)
+    for key, value in wanted.items():
+        setattr(translation, key, value)
+    translation.full_clean()
+    translation.save()
+    search_reindex(tool_ids=[tool.pk])
+    catalogue_changed()
+    return result
+
+
+@transaction.atomic
+def tool_translation_delete(*, tool: Tool, language: str) -> bool:
+    """Remove a tool's translation into one language; False if it had none."""
+    deleted, _ = tool.translations.filter(language=language).delete()
+    if deleted:
+        search_reindex(tool_ids=[tool.pk])
+        catalogue_changed()
+    return bool(deleted)

@@ -13,6 +13,7 @@ import importlib.resources
 from dataclasses import dataclass
 
 import pycountry
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 GLOBAL = "global"
@@ -32,10 +33,15 @@ _CONTINENT_TO_REGION = {"Africa": "africa", "America": "americas", "Asia": "asia
 @dataclass(frozen=True)
 class Country:
     code: str  # ISO 3166-1 alpha-2
-    name: str
+    english_name: str
     numeric: str  # ISO 3166-1 numeric, zero-padded: the id used by Natural Earth shapes
     region: str  # slug in REGIONS, "" for Antarctica and a few territories
     subregion: str  # M49 sub-region name in English
+
+    @property
+    def name(self):
+        """The name in the active language (CLDR, through Babel), English when CLDR has none."""
+        return localised_name(self.code, get_language()) or self.english_name
 
     @property
     def region_label(self):
@@ -60,7 +66,7 @@ def _countries() -> dict[str, Country]:
         row = m49.get(c.alpha_3, {})
         result[c.alpha_2] = Country(
             code=c.alpha_2,
-            name=getattr(c, "common_name", None) or c.name,
+            english_name=getattr(c, "common_name", None) or c.name,
             numeric=c.numeric,
             region=_CONTINENT_TO_REGION.get(row.get("continent", ""), ""),
             subregion=row.get("UNregion", ""),
@@ -85,10 +91,27 @@ def is_country_code(code: str) -> bool:
 
 
 def country_name(code: str) -> str:
+    """The country's name in the active language; the code itself if it is not a country."""
     if code == GLOBAL:
         return str(_("Global"))
     country = get_country(code)
     return country.name if country else code
+
+
+@functools.lru_cache(maxsize=16)
+def _cldr_territories(language: str) -> dict[str, str]:
+    from babel import Locale, UnknownLocaleError
+    try:
+        return dict(Locale.parse(to_locale(language)).territories)
+    except (ValueError, UnknownLocaleError):
+        return {}
+
+
+def localised_name(code: str, language: str | None) -> str:
+    """CLDR's name of a country in a language; "" for English (the ISO names stay) or if unknown."""
+    if not language or language.split("-")[0] == "en":
+        return ""
+    return _cldr_territories(language).get(code, "")
 
 
 def region_of(code: str) -> str:

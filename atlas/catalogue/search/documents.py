@@ -39,20 +39,41 @@ def _labels(tool) -> list[str]:
     return list(dict.fromkeys(labels))
 
 
+@functools.lru_cache(maxsize=None)
+def _country_names(code: str) -> tuple[str, ...]:
+    """A country's name in every interface language, so "Kenia" or "Кения" match Kenya."""
+    names = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.append(country_name(code))
+    return tuple(dict.fromkeys(names))
+
+
+def _translations(tool) -> tuple[list[str], list[str]]:
+    """Translated names and descriptions (ToolTranslation), when prefetched as "translations"."""
+    every = getattr(tool, "_prefetched_objects_cache", {}).get("translations")
+    if every is None:
+        every = list(tool.translations.all()) if tool.pk else []
+    names = [t.name for t in every if t.name]
+    texts = [part for t in every for part in (t.short_description, t.long_description) if part]
+    return names, texts
+
+
 def document_for(tool) -> SearchDocument:
-    """Needs tool.roles (with organisations) and tool.deployments prefetched."""
+    """Needs tool.roles (with organisations), tool.deployments and tool.translations prefetched."""
     orgs = []
     for role in tool.roles.all():
         orgs.append(role.organisation.name)
         orgs += role.organisation.aliases
-    countries = [country_name(d.country) for d in tool.deployments.all()]
+    countries = [name for d in tool.deployments.all() for name in _country_names(d.country)]
     if tool.is_global:
-        countries.append("Global")
-    body = "\n".join([tool.short_description, tool.long_description, " ; ".join(_labels(tool)),
-                      " ; ".join(countries)])
+        countries += _country_names("global")
+    translated_names, translated_texts = _translations(tool)
+    body = "\n".join([tool.short_description, tool.long_description, *translated_texts,
+                      " ; ".join(_labels(tool)), " ; ".join(dict.fromkeys(countries))])
     return SearchDocument(
         tool_id=tool.pk,
-        name=" ; ".join([tool.name, *tool.aliases]),
+        name=" ; ".join(dict.fromkeys([tool.name, *tool.aliases, *translated_names])),
         organisations=" ; ".join(dict.fromkeys(orgs)),
         body=body,
     )
