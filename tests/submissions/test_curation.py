@@ -189,3 +189,15 @@ def test_publishing_an_excerpt_for_a_story_approves_it(curator_client, story_key
     submission.refresh_from_db()
     assert submission.status == "approved"
     assert StoryExcerpt.objects.get().submission == submission
+
+
+def test_the_admin_action_approves_through_the_same_service(client, curator):
+    from tests.accounts.fixtures import sign_in_verified
+    sign_in_verified(client, curator)
+    submission = proposal()
+    response = client.post("/admin/submissions/submission/", {
+        "action": "approve", "_selected_action": [submission.pk]})
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == "approved" and Tool.objects.get().name == "Harbour Watch"
+    assert Revision.objects.get().changed_by == curator
