@@ -49,6 +49,7 @@ class ToolText:
     language: str  # the language of short_description
     long_language: str  # the language of long_description
     fallback: bool  # the visitor's language has no translation: the description is the original
+    long_fallback: bool = False  # the long description is the original (not translated)
 
     @property
     def direction(self):
@@ -57,10 +58,6 @@ class ToolText:
     @property
     def long_direction(self):
         return _direction(self.long_language)
-
-    @property
-    def long_fallback(self):
-        return bool(self.long_description) and self.long_language != get_language()
 
 
 def _translation_of(tool, language):
@@ -75,9 +72,11 @@ def tool_text(tool, language: str | None = None) -> ToolText:
     """The tool's text for a reader of `language` (default: the active language)."""
     language = language or get_language()
     source = source_language()
+    in_source = is_source_language(language)
     original = ToolText(tool.name, tool.short_description, tool.long_description, source, source,
-                        fallback=not is_source_language(language))
-    if is_source_language(language):
+                        fallback=not in_source, long_fallback=not in_source and
+                        bool(tool.long_description))
+    if in_source:
         return original
     translation = _translation_of(tool, language)
     if translation is None:
@@ -89,4 +88,5 @@ def tool_text(tool, language: str | None = None) -> ToolText:
         language=language,
         long_language=language if translation.long_description else source,
         fallback=False,
+        long_fallback=bool(tool.long_description) and not translation.long_description,
     )
