@@ -127,6 +127,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Digit grouping for Arabic and Chinese from CLDR (atlas/formats/); Django's own formats otherwise.
+FORMAT_MODULE_PATH = ["atlas.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
