@@ -1,5 +1,5 @@
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from atlas.geo.countries import get_country
@@ -7,10 +7,12 @@ from atlas.helplines.selectors import helpline_countries, helpline_list
 
 
 def helpline_index(request):
-    return render(request, "helplines/index.html", {
-        "countries": helpline_countries(),
-        "international": helpline_list(country="").none(),
-    })
+    # The country picker works without JavaScript: a GET with ?country=KE goes to that page,
+    # so the choice lives only in the URL (no cookie, no session).
+    chosen = get_country(request.GET.get("country", ""))
+    if chosen is not None:
+        return redirect("helplines:country", code=chosen.code)
+    return render(request, "helplines/index.html", {"countries": helpline_countries()})
 
 
 def helpline_country(request, code):

@@ -1,0 +1,34 @@
+"""The search index is stored the way each database does it best."""
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_index_uses_the_native_full_text_engine(tool_factory):
+    tool = tool_factory("Stored Vector", organisations=["Index Org"])
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'catalogue_tool_fts'")
+            assert "fts5" in cursor.fetchone()[0].lower()
+            cursor.execute("SELECT name, organisations FROM catalogue_tool_fts WHERE rowid = %s",
+                           [tool.pk])
+            assert cursor.fetchone() == ("Stored Vector", "Index Org")
+        else:
+            assert connection.vendor == "postgresql"
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'catalogue_tool_search'")
+            assert any("USING gin (document)" in row[0] for row in cursor.fetchall())
+            cursor.execute("SELECT document::text FROM catalogue_tool_search WHERE tool_id = %s",
+                           [tool.pk])
+            document = cursor.fetchone()[0]
+            assert "'stored':1A" in document and "'index':" in document
+
+
+def test_deleting_a_tool_removes_it_from_the_index(tool_factory):
+    from atlas.catalogue.search import parse_query, text_match
+    from atlas.catalogue.services import tool_delete
+    tool = tool_factory("Ephemeral")
+    assert text_match(parse_query("ephemeral")) == [tool.pk]
+    tool_delete(tool=tool)
+    assert text_match(parse_query("ephemeral")) == []
