@@ -1,6 +1,6 @@
 """Machine-readable endpoints, without a language prefix: API, exports, feeds, sitemap, robots."""
 
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import URLPattern, include, path
 
 from atlas.api import views
@@ -33,6 +33,9 @@ urlpatterns = [
     path("api/v1/", include((_with_open_data(_api_patterns), _api_namespace))),
     path("exports/tools.<str:fmt>", open_data(views.tool_export), name="tool_export"),
     path("feeds/tools.atom", open_data(ToolsFeed()), name="tools_feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_views.index,
+         {"sitemaps": SITEMAPS, "sitemap_url_name": "api:sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS},
+         name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

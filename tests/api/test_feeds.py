@@ -55,8 +55,15 @@ def test_sitemap_lists_every_tool_and_organisation_in_every_language(client, too
                     source_url="https://example.org/ke")
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    urls = {loc.text for loc in ET.fromstring(response.content).iter(
-        "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    loc = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+    sections = [e.text for e in ET.fromstring(response.content).iter(loc)]
+    assert sections == [f"http://testserver/sitemap-{s}.xml"
+                        for s in ("pages", "tools", "organisations", "helplines")]
+    urls = set()
+    for section in sections:
+        part = client.get(section.removeprefix("http://testserver"))
+        assert part.status_code == 200
+        urls |= {e.text for e in ET.fromstring(part.content).iter(loc)}
     for path in ["/", "/tools/", "/tools/mapped/", "/fr/tools/mapped/", "/organisations/mapped-org/",
                  "/helplines/KE/", "/ar/helplines/KE/"]:
         assert f"http://testserver{path}" in urls, path
