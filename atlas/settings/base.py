@@ -189,6 +189,17 @@ ATLAS_STORY_PURGE_DAYS = int(os.environ.get("ATLAS_STORY_PURGE_DAYS", 180))
 ATLAS_LOGIN_FAILURE_LIMIT = int(os.environ.get("ATLAS_LOGIN_FAILURE_LIMIT", 5))
 ATLAS_LOGIN_LOCK_MINUTES = int(os.environ.get("ATLAS_LOGIN_LOCK_MINUTES", 15))
 OTP_TOTP_ISSUER = "Anti-Trafficking Tech Atlas"
+# "Contact the team" relays messages by email. The default writes them to files in the data
+# directory (not to the console, whose output ends up in logs); set SMTP in production.
+EMAIL_BACKEND = os.environ.get("ATLAS_EMAIL_BACKEND",
+                               "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "outbox"
+EMAIL_HOST = os.environ.get("ATLAS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ATLAS_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("ATLAS_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ATLAS_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ATLAS_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("ATLAS_FROM_EMAIL", "atlas@localhost")
 
 # Imports larger than this are refused before parsing (bytes).
 ATLAS_IMPORT_MAX_BYTES = int(os.environ.get("ATLAS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
