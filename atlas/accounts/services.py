@@ -28,6 +28,8 @@ CURATOR_PERMISSIONS = [
     ("submissions", "view_submission"), ("submissions", "review_submission"),
     ("submissions", "revert_revision"), ("submissions", "add_storyexcerpt"),
     ("submissions", "change_storyexcerpt"), ("submissions", "delete_storyexcerpt"),
+    ("submissions", "view_organisationcontact"), ("submissions", "add_organisationcontact"),
+    ("submissions", "change_organisationcontact"), ("submissions", "delete_organisationcontact"),
 ]
 ROLE_PERMISSIONS = {
     CURATORS: CURATOR_PERMISSIONS,

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from atlas.submissions.models import Revision, StoryExcerpt, Submission
+from atlas.submissions.models import OrganisationContact, Revision, StoryExcerpt, Submission
 from atlas.submissions.services import submission_approve
 
 
@@ -57,3 +57,9 @@ class RevisionAdmin(admin.ModelAdmin):
 class StoryExcerptAdmin(admin.ModelAdmin):
     list_display = ("published_on", "text")
     readonly_fields = ("submission", "published_by", "published_on")
+
+
+@admin.register(OrganisationContact)
+class OrganisationContactAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "email")
+    raw_id_fields = ("organisation",)

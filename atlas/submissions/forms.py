@@ -241,3 +241,11 @@ class ExcerptForm(forms.Form):
     countries = CountriesField(label=_("Countries"))
     topics = VocabularyField(STORY_TOPICS)
     tools = ToolsField(label=_("Related tools"))
+
+
+class ContactForm(PublicForm):
+    name = _text(_("Your name"), 100)
+    email = forms.EmailField(label=_("Your email address"), max_length=254,
+                             help_text=_("Only the organisation sees it, in the message they "
+                                         "receive. The Atlas does not keep it."))
+    message = _text(_("Message"), 3000, min_length=10, rows=8)

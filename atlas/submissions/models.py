@@ -105,3 +105,18 @@ class StoryExcerpt(models.Model):
     class Meta:
         ordering = ["-published_on", "-id"]
         verbose_name = _("story excerpt")
+
+
+class OrganisationContact(models.Model):
+    """Where "Contact the team" messages for an organisation's tools go; never shown publicly."""
+
+    organisation = models.OneToOneField("catalogue.Organisation", on_delete=models.CASCADE,
+                                        related_name="+")
+    email = models.EmailField(_("contact address"))
+
+    class Meta:
+        verbose_name = _("organisation contact address")
+        verbose_name_plural = _("organisation contact addresses")
+
+    def __str__(self):
+        return f"{self.organisation}"

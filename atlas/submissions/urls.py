@@ -15,6 +15,7 @@ urlpatterns = [
     path("submit/solution/", views.submit_solution, name="solution"),
     path("submit/thanks/", views.thanks, name="thanks"),
     path("tools/<slug:slug>/history/", views.tool_history, name="tool_history"),
+    path("tools/<slug:slug>/contact/", views.contact, name="contact"),
     path("stories/", views.story_list, name="stories"),
     path("curate/", curate.queue, name="queue"),
     path("curate/submissions/<int:pk>/", curate.detail, name="detail"),

@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from atlas.catalogue import selectors as catalogue
 from atlas.submissions import selectors
 from atlas.submissions.duplicates import tool_duplicates
-from atlas.submissions.forms import CorrectionForm, SolutionForm, StoryForm, ToolForm
+from atlas.submissions.contact import contact_relay, tool_contact_addresses
+from atlas.submissions.forms import ContactForm, CorrectionForm, SolutionForm, StoryForm, ToolForm
 from atlas.submissions.models import Submission
 from atlas.submissions.ratelimit import submission_allowed
 from atlas.submissions.records import tool_snapshot
@@ -171,3 +172,27 @@ def story_list(request):
     result = selectors.excerpt_search(country=request.GET.get("country", ""),
                                       topic=request.GET.get("topic", ""))
     return render(request, "submissions/story_list.html", {"result": result})
+
+
+@never_cache
+def contact(request, slug):
+    """Relay a message to the organisation behind a tool; its address is never shown."""
+    tool = catalogue.tool_get(slug=slug)
+    if tool is None:
+        raise Http404(_("No tool with this address."))
+    reachable = bool(tool_contact_addresses(tool=tool))
+    form = ContactForm()
+    if request.method == "POST" and reachable:
+        refusal = _refusal(request)
+        if refusal:
+            return refusal
+        form = ContactForm(request.POST)
+        if form.is_bot:
+            return _thanks()
+        if form.is_valid():
+            d = form.cleaned_data
+            contact_relay(tool=tool, sender_name=d["name"], sender_email=d["email"],
+                          message=d["message"])
+            return render(request, "submissions/contact_sent.html", {"tool": tool})
+    return render(request, "submissions/contact_form.html", {
+        "form": form, "tool": tool, "reachable": reachable}, status=400 if form.errors else 200)
