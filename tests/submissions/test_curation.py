@@ -201,3 +201,17 @@ def test_the_admin_action_approves_through_the_same_service(client, curator):
     submission.refresh_from_db()
     assert submission.status == "approved" and Tool.objects.get().name == "Harbour Watch"
     assert Revision.objects.get().changed_by == curator
+
+
+def test_an_organisation_editors_proposal_names_them_for_the_curator(client, curator_client,
+                                                                     editor, tool_factory):
+    tool = tool_factory("Harbour Watch", short_description="Lets port workers report abuse at sea.")
+    client.force_login(editor)
+    client.post(f"/submit/correction/{tool.slug}/", {
+        "name": "Harbour Watch", "description": "Lets port workers report abuse at sea, and more.",
+        "countries": "", "status": "unknown", "cost": "unknown", "access": "unknown",
+        "source_url": "https://news.example/harbour"})
+    submission = Submission.objects.get()
+    assert submission.submitted_by == editor and submission.status == "pending"
+    page = curator_client.get(f"/curate/submissions/{submission.pk}/").content.decode()
+    assert "Sent by the signed-in account editor (Editor Org)" in page
