@@ -11,7 +11,8 @@ from rapidfuzz import fuzz, process, utils
 from atlas.catalogue.filters import FACETS, ToolFilters
 from atlas.catalogue.models import Deployment, Organisation, Tool, ToolOrganisation
 from atlas.catalogue.translations import active_translation_prefetch
-from atlas.catalogue.search import parse_query, text_match, text_relevance
+from atlas.catalogue.search import (RANK_LIMIT, parse_query, text_match, text_rank,
+                                    text_relevance)
 from atlas.catalogue.search.facets import current_index, positions_from_bits
 from atlas.catalogue.search.highlight import highlight
 
@@ -122,8 +123,16 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
     index = current_index()
     parsed = parse_query(q)
     fuzzy_scores, suggestion = None, ""
+    ranks = None
     if parsed:
-        matched = text_match(parsed)
+        # In a catalogue small enough, ranking every match costs little: match and rank at once.
+        if index.size <= RANK_LIMIT:
+            ranks = text_rank(parsed)
+            matched = list(ranks)
+        else:
+            matched = text_match(parsed)
+            if sort == "relevance" and len(matched) <= RANK_LIMIT:
+                ranks = text_rank(parsed)
         if not matched and not parsed.phrases:  # a quoted phrase asks for exactly that
             fuzzy_scores = _fuzzy_matches(q, index)
             if fuzzy_scores:
@@ -170,7 +179,7 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
     want = count if all_results else min(count, page * per_page)
     if not parsed and sort == "relevance":
         sort = "name"  # with no query there is no relevance to rank by
-    ordered_ids = _ordered_ids(index, final, count, want, sort, parsed, fuzzy_scores)
+    ordered_ids = _ordered_ids(index, final, want, sort, parsed, fuzzy_scores, ranks)
     page_ids = ordered_ids if all_results else ordered_ids[(page - 1) * per_page:page * per_page]
     by_id = {t.pk: t for t in tools_with_relations(Tool.objects.filter(pk__in=page_ids))} \
         if page_ids else {}
@@ -182,16 +191,20 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
     return ToolSearchResult(filters, tools, count, per_page, facets, suggestion, highlights)
 
 
-def _ordered_ids(index, final, count, want, sort, parsed, fuzzy_scores) -> list[int]:
+def _ordered_ids(index, final, want, sort, parsed, fuzzy_scores, ranks) -> list[int]:
     """The first `want` tool ids of the final set, in the requested order."""
     if want <= 0:
         return []
+    count = final.bit_count()
     if sort == "relevance":
         ids = [index.ids[p] for p in positions_from_bits(final)]
-        scores = fuzzy_scores if fuzzy_scores else text_relevance(parsed, ids)
+        if fuzzy_scores:
+            scores = {i: (fuzzy_scores.get(i, 0), 0) for i in ids}
+        else:
+            scores = text_relevance(parsed, ids, ranks)
         # Ties (same relevance) fall back to name order for a stable, readable list.
-        best = heapq.nsmallest(want, ids, key=lambda i: (-scores.get(i, 0), index.name_order_rank(i)))
-        return best
+        return heapq.nsmallest(want, ids, key=lambda i: (-scores[i][0], -scores[i][1],
+                                                         index.name_order_rank(i)))
     final_bytes = final.to_bytes((index.size >> 3) + 1, "little")
     order = index.newest_order if sort == "newest" else index.name_order
     if count * 50 < index.size:  # sparse: list the members, then order them

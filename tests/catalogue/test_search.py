@@ -103,3 +103,22 @@ def test_pagination(tool_factory):
     first, second = tool_search(sort="name"), tool_search(sort="name", page=2)
     assert first.count == 25 and first.num_pages == 2 and len(first.tools) == 20
     assert [t.name for t in second.tools] == [f"Tool {i}" for i in range(20, 25)]
+
+
+def test_full_text_rank_orders_tools_within_a_tier(tool_factory):
+    tool_factory("Alpha", short_description="A long text about many things, where boats and "
+                 "ports and crews and cargo are discussed at length, with fishing mentioned once.")
+    tool_factory("Zeta", short_description="Fishing vessels: fishing crews, fishing ports.")
+    assert names(q="fishing") == ["Zeta", "Alpha"]
+    assert names(q="fishing", sort="name") == ["Alpha", "Zeta"]
+
+
+def test_large_catalogues_rank_by_tier_then_rank(tool_factory, monkeypatch):
+    import atlas.catalogue.selectors as selectors
+    monkeypatch.setattr(selectors, "RANK_LIMIT", 1)  # take the path big catalogues take
+    tool_factory("Alpha", short_description="Boats, ports, crews, cargo, and fishing once.")
+    tool_factory("Zeta", short_description="Fishing vessels: fishing crews, fishing ports.")
+    tool_factory("Fishing Net Finder", short_description="Nets.")
+    assert names(q="fishing") == ["Fishing Net Finder", "Alpha", "Zeta"]  # > RANK_LIMIT matches
+    monkeypatch.setattr(selectors, "RANK_LIMIT", 3)
+    assert names(q="fishing") == ["Fishing Net Finder", "Zeta", "Alpha"]

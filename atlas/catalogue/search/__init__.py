@@ -5,5 +5,6 @@ SQLite uses an FTS5 table, PostgreSQL a stored tsvector with a GIN index. Select
 """
 
 from atlas.catalogue.search.query import ParsedQuery, parse_query  # noqa: F401
-from atlas.catalogue.search.backends import (index_tools, remove_tools, text_match,  # noqa: F401
-                                              text_relevance)
+from atlas.catalogue.search.backends import (RANK_LIMIT, index_tools, remove_tools,  # noqa: F401
+                                              text_match,
+                                              text_rank, text_relevance)

@@ -9,6 +9,11 @@ from atlas.catalogue.search.query import ParsedQuery
 # Fields in the order they rank: a match in the name (or an alias) ranks above a match in the
 # organisations, which ranks above a match only in the body.
 RANKED_FIELDS = ("name", "organisations")
+# Within a tier, full-text rank (bm25 on SQLite, ts_rank on PostgreSQL) orders the matches when
+# there are at most this many; beyond it, ranking every match costs more than the whole search
+# and name order is used instead.
+RANK_LIMIT = 5000
+BM25_WEIGHTS = (10.0, 5.0, 1.0)
 
 
 class SQLiteFTS5:
@@ -29,6 +34,14 @@ class SQLiteFTS5:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [expression])
             return [row[0] for row in cursor.fetchall()]
+
+    def rank(self, query: ParsedQuery) -> dict[int, float]:
+        """bm25 of every match (higher is better); its cost grows with the number of matches."""
+        sql = (f"SELECT rowid, bm25({self.table}, %s, %s, %s) FROM {self.table} "
+               f"WHERE {self.table} MATCH %s")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*BM25_WEIGHTS, self.match_expression(query)])
+            return {rowid: -score for rowid, score in cursor.fetchall()}
 
     def index(self, docs):
         ids = [d.tool_id for d in docs]
@@ -70,6 +83,14 @@ class PostgresFullText:
                            [self.tsquery(query, weight)])
             return [row[0] for row in cursor.fetchall()]
 
+    def rank(self, query: ParsedQuery) -> dict[int, float]:
+        # ts_rank's weights are for D, C, B, A: A is the name, B organisations, C the body.
+        sql = (f"SELECT tool_id, ts_rank('{{0, 0.1, 0.5, 1.0}}', document, q) FROM {self.table}, "
+               f"to_tsquery('{self.config}', %s) q WHERE document @@ q")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.tsquery(query)])
+            return dict(cursor.fetchall())
+
     def index(self, docs):
         sql = (f"INSERT INTO {self.table} (tool_id, document) VALUES (%s, "
                f"setweight(to_tsvector('{self.config}', %s), 'A') || "
@@ -101,15 +122,27 @@ def text_match(query: ParsedQuery, field: str | None = None) -> list[int]:
     return backend().match_ids(query, field)
 
 
-def text_relevance(query: ParsedQuery, ids) -> dict[int, int]:
-    """Relevance of each of these matching tools: 3 if the query matches its name or an alias,
-    2 if it matches its organisations, 1 if it matches elsewhere."""
-    scores = dict.fromkeys(ids, 1)
-    for score, field in zip((3, 2), RANKED_FIELDS):
+def text_rank(query: ParsedQuery) -> dict[int, float]:
+    """Every matching tool with its full-text rank (higher first): one query, costlier per match."""
+    if not query:
+        return {}
+    return backend().rank(query)
+
+
+def text_relevance(query: ParsedQuery, ids, ranks: dict | None) -> dict[int, tuple]:
+    """Relevance of each of these matching tools, as a sortable (tier, rank) pair.
+
+    The tier is 3 if the query matches the tool's name or an alias, 2 if it matches its
+    organisations, 1 if it matches elsewhere; the full-text rank, when given, orders the tools
+    within a tier.
+    """
+    tiers = dict.fromkeys(ids, 1)
+    for tier, field in zip((3, 2), RANKED_FIELDS):
         for tool_id in text_match(query, field):
-            if scores.get(tool_id, 3) < score:
-                scores[tool_id] = score
-    return scores
+            if tiers.get(tool_id, 3) < tier:
+                tiers[tool_id] = tier
+    ranks = ranks or {}
+    return {tool_id: (tier, ranks.get(tool_id, 0.0)) for tool_id, tier in tiers.items()}
 
 
 def index_tools(tools) -> None:
