@@ -1,12 +1,15 @@
 """The curators' pages under /curate/. Every view is protected by staff_required (no-store too)."""
 
+from csp.decorators import csp_update
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from atlas.accounts.models import AuditEvent
 from atlas.accounts.permissions import staff_required
+from atlas.accounts.services import audit_record
 from atlas.catalogue.models import Tool
 from atlas.submissions import selectors
 from atlas.submissions.forms import CorrectionForm, ExcerptForm, RejectForm, SolutionForm, ToolForm
@@ -160,3 +163,29 @@ def audit(request):
         "events": AuditEvent.objects.all()[:500],
         "title": _("Audit log"),
     })
+
+
+OPEN_STORIES = "submissions.review_submission"
+
+
+# libsodium.js compiles WebAssembly; 'wasm-unsafe-eval' allows exactly that (not JavaScript eval),
+# on this page only.
+@csp_update({"script-src": ["'wasm-unsafe-eval'"]})
+@staff_required(OPEN_STORIES)
+def stories_open(request):
+    """Open sealed stories in the browser with a key file that never leaves the curator's device."""
+    return render(request, "submissions/curate/stories_open.html", {
+        "pending": Submission.objects.filter(kind=Submission.Kind.STORY,
+                                             status=Submission.Status.PENDING).count()})
+
+
+@staff_required(OPEN_STORIES)
+def stories_sealed(request):
+    """The ciphertexts of pending stories; fetching them is recorded as opening stories."""
+    stories = [{"id": s.pk, "received_on": s.received_on.isoformat(), "status": s.status,
+                "sealed": s.sealed}
+               for s in Submission.objects.filter(kind=Submission.Kind.STORY,
+                                                  status=Submission.Status.PENDING)]
+    audit_record(actor=request.user, action=AuditEvent.Action.STORY_OPEN, object_type="story",
+                 object_id=f"{len(stories)} sent to the browser")
+    return JsonResponse({"stories": stories})

@@ -26,4 +26,6 @@ urlpatterns = [
     path("curate/tools/<slug:slug>/verify/", curate.verify, name="verify"),
     path("curate/revisions/<int:pk>/revert/", curate.revert, name="revert"),
     path("curate/audit/", curate.audit, name="audit"),
+    path("curate/stories/open/", curate.stories_open, name="stories_open"),
+    path("curate/stories/sealed.json", curate.stories_sealed, name="stories_sealed"),
 ]

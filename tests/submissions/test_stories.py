@@ -134,3 +134,19 @@ def test_purge_reports_first_and_deletes_old_unpublished_stories_with_commit(
         main(["stories", "purge", "--days", "30", "--commit"])
     assert list(Submission.objects.values_list("pk", flat=True)) != [old.pk]
     assert Submission.objects.count() == 1
+
+
+def test_the_browser_gets_only_ciphertext_and_fetching_it_is_audited(curator_client, curator,
+                                                                    client, story_key):
+    from atlas.accounts.models import AuditEvent
+    client.post("/submit/story/", story_post())
+    page = curator_client.get("/curate/stories/open/")
+    csp = page["Content-Security-Policy"]
+    assert "'wasm-unsafe-eval'" in csp and "'unsafe-eval'" not in csp and "unsafe-inline" not in csp
+    assert "wasm-unsafe-eval" not in curator_client.get("/curate/")["Content-Security-Policy"]
+    data = curator_client.get("/curate/stories/sealed.json")
+    assert "no-store" in data["Cache-Control"]
+    [item] = data.json()["stories"]
+    assert MARKER not in data.content.decode() and CONTACT not in data.content.decode()
+    assert MARKER in story_open(sealed=item["sealed"], key=story_key)["text"]
+    assert AuditEvent.objects.get(action="story-open").actor == curator
