@@ -137,3 +137,16 @@ def test_a_configured_tile_layer_is_requested_from_its_url(page, live_server, ca
     page.locator('#world-map path[data-code="KE"]').wait_for()
     page.locator("#world-map img.leaflet-tile-loaded").first.wait_for()
     assert tiles
+
+
+def test_an_address_with_an_unknown_filter_explains_it_and_still_draws_the_map(
+        page, live_server, catalogue):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{live_server.url}/map/?purpose=flying&purpose=training")
+    page.locator('#world-map path[data-code="KE"]').wait_for()
+    page.wait_for_load_state("networkidle")
+    assert "purpose=flying" in page.locator("[role=alert]").inner_text()
+    assert page.locator("[data-country-rows] tr").count() == 1  # Kenya, for "training"
+    assert page.url.endswith("/map/?purpose=flying&purpose=training")  # no reload loop
+    assert errors == []

@@ -33,7 +33,9 @@ class WorldMap {
     this.jsonLink = document.querySelector("[data-json-link]");
     this.layers = new Map(); // country code -> shape or dot layer
     this.data = null;
-    this.query = location.search.replace(/^\?/, "");
+    // The page's filters as the server understood them (unknown values dropped and explained on
+    // the page), so the first request never fails on a hand-edited address.
+    this.query = container.dataset.query;
     this.requests = 0;
     this.openCode = null;
     this.opener = null;
@@ -109,7 +111,8 @@ class WorldMap {
     const request = ++this.requests;
     const response = await fetch(this.url(this.endpoint), { headers: { Accept: "application/json" } });
     if (!response.ok) {
-      // The JSON twin refuses invalid filters (400); the server-rendered page explains them.
+      // The JSON twin refuses invalid filters (400), which only a hand-edited address reached
+      // through Back can hold: let the server render that page and explain them.
       location.reload();
       return;
     }
