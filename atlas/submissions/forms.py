@@ -99,7 +99,18 @@ class ToolsField(forms.CharField):
         return list(dict.fromkeys(known[w.casefold()] for w in wanted))
 
 
-class PublicForm(forms.Form):
+class AccessibleForm(forms.Form):
+    """Fields with errors point screen readers at their messages (ids from _fields.html)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({
+                    "aria-invalid": "true", "aria-describedby": f"id_{name}_errors"})
+
+
+class PublicForm(AccessibleForm):
     """A public form with a honeypot: people never see the field, simple bots fill it."""
 
     homepage = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200,
@@ -230,12 +241,12 @@ class StoryForm(PublicForm):
                                 "story."))
 
 
-class RejectForm(forms.Form):
+class RejectForm(AccessibleForm):
     reason = _text(_("Reason for rejecting"), 2000, min_length=3, rows=3,
                    help_text=_("Kept with the submission for other curators."))
 
 
-class ExcerptForm(forms.Form):
+class ExcerptForm(AccessibleForm):
     text = _text(_("Anonymised excerpt"), 4000, min_length=20, rows=8,
                  help_text=_("Written by you; never paste the original story."))
     countries = CountriesField(label=_("Countries"))

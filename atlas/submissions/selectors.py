@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from atlas.catalogue.models import Tool
 from atlas.geo.countries import country_name, is_country_code
 from atlas.submissions.models import Revision, StoryExcerpt, Submission
 from atlas.submissions.records import RECORD_LABELS, record_diff
@@ -37,12 +40,20 @@ class ExcerptResult:
     excerpts: list
     country: str
     topic: str
+    errors: list = field(default_factory=list)  # [{param, value, message}]
     countries: list = field(default_factory=list)  # [(code, name, count, selected)]
     topics: list = field(default_factory=list)
 
 
 def excerpt_search(*, country: str = "", topic: str = "") -> ExcerptResult:
     """Published excerpts, filtered by one country and one topic; facet counts over all of them."""
+    errors = []
+    if country and not is_country_code(country.upper()):
+        errors.append({"param": "country", "value": country[:100],
+                       "message": str(_("unknown ISO 3166-1 alpha-2 country code"))})
+    if topic and topic not in STORY_TOPICS:
+        errors.append({"param": "topic", "value": topic[:100], "message": str(
+            _("unknown topic; expected one of: %(terms)s") % {"terms": ", ".join(STORY_TOPICS.terms)})})
     country = country.upper() if is_country_code(country.upper()) else ""
     topic = topic if topic in STORY_TOPICS else ""
     everything = list(StoryExcerpt.objects.all())
@@ -54,10 +65,21 @@ def excerpt_search(*, country: str = "", topic: str = "") -> ExcerptResult:
             country_counts[c] = country_counts.get(c, 0) + 1
         for t in e.topics:
             topic_counts[t] = topic_counts.get(t, 0) + 1
+    tools = dict(Tool.objects.filter(slug__in={t for e in chosen for t in e.tools})
+                 .values_list("slug", "name"))
+    for e in chosen:
+        e.country_names = [country_name(c) for c in e.countries]
+        e.topic_labels = [str(STORY_TOPICS.label_of(t)) for t in e.topics]
+        e.tool_links = [(slug, tools[slug]) for slug in e.tools if slug in tools]
     return ExcerptResult(
-        excerpts=chosen, country=country, topic=topic,
+        excerpts=chosen, country=country, topic=topic, errors=errors,
         countries=sorted(((c, country_name(c), n, c == country) for c, n in country_counts.items()),
                          key=lambda x: x[1]),
         topics=[(t, STORY_TOPICS.label_of(t), topic_counts.get(t, 0), t == topic)
                 for t in STORY_TOPICS.terms if topic_counts.get(t)],
     )
+
+
+def excerpt_as_dict(excerpt) -> dict:
+    return {"text": excerpt.text, "published_on": excerpt.published_on.isoformat(),
+            "countries": excerpt.countries, "topics": excerpt.topics, "tools": excerpt.tools}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tools/<slug:slug>/history/", views.tool_history, name="tool_history"),
     path("tools/<slug:slug>/contact/", views.contact, name="contact"),
     path("stories/", views.story_list, name="stories"),
+    path("stories.json", views.story_list_json, name="stories_json"),
     path("curate/", curate.queue, name="queue"),
     path("curate/submissions/<int:pk>/", curate.detail, name="detail"),
     path("curate/submissions/<int:pk>/approve/", curate.approve, name="approve"),

@@ -4,7 +4,7 @@ Every response is marked no-store; a filled honeypot gets the same thank-you pag
 but nothing is stored.
 """
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -168,10 +168,24 @@ def tool_history(request, slug):
     })
 
 
+def _excerpts(request):
+    return selectors.excerpt_search(country=request.GET.get("country", ""),
+                                    topic=request.GET.get("topic", ""))
+
+
 def story_list(request):
-    result = selectors.excerpt_search(country=request.GET.get("country", ""),
-                                      topic=request.GET.get("topic", ""))
-    return render(request, "submissions/story_list.html", {"result": result})
+    return render(request, "submissions/story_list.html", {"result": _excerpts(request)})
+
+
+def story_list_json(request):
+    result = _excerpts(request)
+    if result.errors:
+        return JsonResponse({"errors": result.errors}, status=400)
+    return JsonResponse({
+        "filters": {"country": result.country, "topic": result.topic},
+        "count": len(result.excerpts),
+        "stories": [selectors.excerpt_as_dict(e) for e in result.excerpts],
+    })
 
 
 @never_cache

@@ -215,3 +215,22 @@ def test_an_organisation_editors_proposal_names_them_for_the_curator(client, cur
     assert submission.submitted_by == editor and submission.status == "pending"
     page = curator_client.get(f"/curate/submissions/{submission.pk}/").content.decode()
     assert "Sent by the signed-in account editor (Editor Org)" in page
+
+
+def test_the_stories_page_names_countries_topics_and_tools_and_has_a_json_twin(
+        client, curator, tool_factory):
+    tool = tool_factory("Harbour Watch")
+    story_excerpt_publish(user=curator, text="Recruiters moved to messaging apps during lockdowns.",
+                          countries=["PH"], topics=["online-recruitment"], tools=[tool.slug])
+    story_excerpt_publish(user=curator, text="A hotline moved to WhatsApp and kept helping people.",
+                          countries=["KE"], topics=["remote-support"])
+    html = client.get("/stories/?country=PH").content.decode()
+    assert "Philippines" in html and "Recruitment moved online" in html
+    assert f'href="/tools/{tool.slug}/"' in html and "/stories.json?country=PH" in html
+    data = client.get("/stories.json?country=PH").json()
+    assert data["count"] == 1 and data["filters"] == {"country": "PH", "topic": ""}
+    assert data["stories"][0]["tools"] == [tool.slug]
+    bad = client.get("/stories.json?topic=nonsense")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["param"] == "topic"
+    html = client.get("/stories/?country=XX").content.decode()
+    assert "unknown ISO 3166-1 alpha-2 country code" in html and "WhatsApp" in html

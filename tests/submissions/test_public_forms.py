@@ -39,7 +39,8 @@ def test_bad_input_is_answered_on_the_form_and_nothing_is_stored(client, db, fie
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html.replace("&#x27;", "'")
-    assert f'id="id_{field}_errors"' in html or f"field-invalid" in html
+    assert f'id="id_{field}_errors"' in html
+    assert f'aria-describedby="id_{field}_errors"' in html and 'aria-invalid="true"' in html
     assert not Submission.objects.exists()
 
 
