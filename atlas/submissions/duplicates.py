@@ -1,18 +1,24 @@
-"""Is this proposal a tool the Atlas already lists? Fuzzy name, website and description matches."""
+"""Is this proposal a tool the Atlas already lists? Fuzzy name, website and description matches.
+
+The processed names, sites and descriptions of every tool are kept per process and rebuilt when
+the catalogue stamp moves (as the search index is), so a check is a few rapidfuzz passes in C.
+"""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
-from atlas.catalogue.models import Tool
+from atlas.catalogue.models import CatalogueVersion, Tool
 
 NAME_CUTOFF = 88  # token_sort_ratio: "Stop The Traffik" ~ "STOP THE TRAFFIK app"
 DESCRIPTION_CUTOFF = 85
 # Hosts that serve many unrelated tools: compare their first path segment too.
 SHARED_HOSTS = {"github.com", "gitlab.com", "play.google.com", "apps.apple.com", "sites.google.com",
-                "facebook.com", "www.facebook.com", "medium.com", "linkedin.com"}
+                "facebook.com", "medium.com", "linkedin.com"}
 
 
 def site_key(url: str) -> str:
@@ -26,26 +32,65 @@ def site_key(url: str) -> str:
     return host
 
 
+@dataclass
+class _Corpus:
+    stamp: str
+    names: list  # processed names and aliases
+    name_ids: list  # tool id of each entry in names
+    sites: dict  # site key -> [tool ids]
+    descriptions: list
+    description_ids: list
+
+
+_cache: dict = {}
+_lock = threading.Lock()
+
+
+def _corpus() -> _Corpus:
+    stamp = CatalogueVersion.objects.values_list("stamp", flat=True).first() or ""
+    corpus = _cache.get("corpus")
+    if corpus is not None and corpus.stamp == stamp:
+        return corpus
+    with _lock:
+        names, name_ids, sites, descriptions, description_ids = [], [], {}, [], []
+        rows = Tool.objects.values_list("id", "name", "aliases", "website", "short_description")
+        for tool_id, name, aliases, website, description in rows:
+            for candidate in [name, *aliases]:
+                names.append(utils.default_process(candidate))
+                name_ids.append(tool_id)
+            if website and site_key(website):
+                sites.setdefault(site_key(website), []).append(tool_id)
+            descriptions.append(utils.default_process(description))
+            description_ids.append(tool_id)
+        corpus = _Corpus(stamp, names, name_ids, sites, descriptions, description_ids)
+        _cache["corpus"] = corpus
+    return corpus
+
+
 def tool_duplicates(*, name: str, website: str = "", description: str = "",
                     limit: int = 3) -> list[tuple[Tool, str]]:
     """Existing tools that closely match, best first, each with why ("name", "website", ...)."""
-    wanted_site = site_key(website) if website else ""
-    name_p = utils.default_process(name)
-    desc_p = utils.default_process(description)
-    found = []
-    for tool in Tool.objects.only("slug", "name", "aliases", "website", "short_description"):
-        score, why = 0.0, ""
-        for candidate in [tool.name, *tool.aliases]:
-            s = fuzz.token_sort_ratio(name_p, utils.default_process(candidate))
-            if s >= NAME_CUTOFF and s > score:
-                score, why = s, "name"
-        if wanted_site and tool.website and site_key(tool.website) == wanted_site and score < 100:
-            score, why = max(score, 95), why or "website"
-        if len(desc_p) >= 20 and not why:
-            s = fuzz.ratio(desc_p, utils.default_process(tool.short_description))
-            if s >= DESCRIPTION_CUTOFF:
-                score, why = s, "description"
-        if why:
-            found.append((score, tool.name, tool, why))
-    found.sort(key=lambda f: (-f[0], f[1]))
-    return [(tool, why) for _s, _n, tool, why in found[:limit]]
+    corpus = _corpus()
+    best: dict[int, tuple[float, str]] = {}
+
+    def offer(tool_id, score, why):
+        if tool_id not in best or score > best[tool_id][0]:
+            best[tool_id] = (score, why)
+
+    for _match, score, i in process.extract(
+            utils.default_process(name), corpus.names, scorer=fuzz.token_sort_ratio,
+            processor=None, score_cutoff=NAME_CUTOFF, limit=20):
+        offer(corpus.name_ids[i], score, "name")
+    for tool_id in corpus.sites.get(site_key(website), []) if website else []:
+        if tool_id not in best:
+            offer(tool_id, 95, "website")
+    wanted = utils.default_process(description)
+    if len(wanted) >= 20:
+        for _match, score, i in process.extract(
+                wanted, corpus.descriptions, scorer=fuzz.ratio, processor=None,
+                score_cutoff=DESCRIPTION_CUTOFF, limit=10):
+            if corpus.description_ids[i] not in best:
+                offer(corpus.description_ids[i], score, "description")
+    tools = Tool.objects.in_bulk(list(best))
+    ranked = sorted(best, key=lambda i: (-best[i][0], tools[i].name if i in tools else ""))
+    return [(tools[i], best[i][1]) for i in ranked[:limit] if i in tools]

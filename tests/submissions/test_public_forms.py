@@ -171,3 +171,11 @@ def test_submission_forms_are_never_cached(client, tool_factory):
     for url in ("/submit/tool/", "/submit/story/", "/submit/solution/",
                 f"/submit/correction/{tool.slug}/"):
         assert "no-store" in client.get(url)["Cache-Control"], url
+
+
+def test_duplicate_detection_sees_a_tool_as_soon_as_it_is_published(tool_factory):
+    from atlas.submissions.duplicates import tool_duplicates
+    tool_factory("Something Else Entirely")
+    assert tool_duplicates(name="Harbour Watch") == []
+    harbour = tool_factory("Harbour Watch")
+    assert tool_duplicates(name="Harbour Watch") == [(harbour, "name")]
