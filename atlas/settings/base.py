@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "atlas.insights",
     "atlas.api",
     "atlas.submissions",
+    "atlas.offline",
 ]
 
 MIDDLEWARE = [

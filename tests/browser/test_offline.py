@@ -1,0 +1,79 @@
+"""The exported static copy, opened from disk (file://) in Chromium: browsing, search, the map."""
+
+import pytest
+
+from tests.offline.conftest import exported_site, small_catalogue  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+
+@pytest.fixture
+def offline_page(page):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    return page
+
+
+def test_the_copy_opened_from_disk_searches_filters_and_opens_a_tool_with_no_console_error(
+        offline_page, exported_site):
+    page = offline_page
+    page.goto((exported_site.dest / "index.html").as_uri())
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Tools").click()
+    assert page.url.endswith("/tools/index.html")
+    page.locator("#q").fill("cotton")
+    page.locator("form.search button[type=submit]").click()
+    assert "/search/index.html?q=cotton" in page.url
+    results = page.locator("[data-offline-results] .tool-card h3 a")
+    results.first.wait_for()
+    assert results.all_inner_texts() == ["Cotton Tracer"]
+    # A facet computed in the browser narrows the results, as on the server.
+    page.locator("#q").fill("")
+    page.locator("form.search button[type=submit]").click()
+    page.locator("[data-offline-facets] a", has_text="Training").click()
+    page.wait_for_url("**purpose=training**")
+    assert results.all_inner_texts() == ["Hotline Trainer"]
+    results.first.click()
+    assert page.url.endswith("/tools/hotline-trainer/index.html")
+    assert page.locator("main h1").inner_text() == "Hotline Trainer"
+    page.get_by_role("link", name="Kenya").first.wait_for()
+    assert page.errors == []
+
+
+def test_the_copy_in_french_searches_in_french_labels(offline_page, exported_site):
+    page = offline_page
+    page.goto((exported_site.dest / "fr" / "search" / "index.html").as_uri() + "?q=cotton")
+    page.locator("[data-offline-results] .tool-card").first.wait_for()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("[data-offline-results] .tool-card h3 a").all_inner_texts() == [
+        "Cotton Tracer"]
+    assert page.errors == []
+
+
+def test_the_map_draws_from_its_exported_data_and_opens_a_country_panel_offline(
+        offline_page, exported_site):
+    page = offline_page
+    page.goto((exported_site.dest / "map" / "index.html").as_uri())
+    kenya = page.locator('#world-map path[data-code="KE"]')
+    kenya.wait_for()
+    kenya.click()
+    panel_tool = page.locator("#country-panel [data-slot=tools] a", has_text="Cotton Tracer")
+    panel_tool.wait_for()
+    panel_tool.click()
+    assert page.url.endswith("/tools/cotton-tracer/index.html")
+    assert page.errors == []
+
+
+def test_every_list_page_and_helpline_page_of_the_copy_opens_from_disk(offline_page,
+                                                                      exported_site):
+    page = offline_page
+    page.goto((exported_site.dest / "tools" / "index.html").as_uri())
+    page.get_by_role("link", name="Next").click()
+    assert page.url.endswith("/tools/page/2/index.html")
+    assert page.locator(".tool-card").count() > 0
+    page.goto((exported_site.dest / "helplines" / "index.html").as_uri())
+    page.get_by_role("link", name="Kenya").first.click()
+    assert page.url.endswith("/helplines/KE/index.html")
+    assert "Childline Kenya" in page.locator("main").inner_text()
+    assert page.errors == []

@@ -1,0 +1,160 @@
+"""`atlas export-site`: a complete static copy whose every link works from disk."""
+
+import html
+import json
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from django.conf import settings
+
+from atlas.offline.paths import SiteMap, rewrite_html, rewrite_url
+from atlas.offline.services import ExportError, site_export
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r'\s(?:href|src|action|data-endpoint|data-country-endpoint|data-shapes)="([^"]*)"')
+
+
+def links_of(path: Path):
+    for value in LINK.findall(path.read_text("utf-8")):
+        yield html.unescape(value)
+
+
+def test_every_page_of_every_language_is_in_the_copy(exported_site):
+    site = exported_site.dest
+    for code, _name in settings.LANGUAGES:
+        root = site if code == settings.LANGUAGE_CODE else site / code
+        for page in ["index.html", "about/index.html", "tools/index.html",
+                     "tools/page/2/index.html", "tools/cotton-tracer/index.html",
+                     "organisations/index.html", "organisations/nairobi-watch/index.html",
+                     "helplines/index.html", "helplines/KE/index.html", "map/index.html",
+                     "insights/index.html", "search/index.html"]:
+            assert (root / page).is_file(), f"{code}: {page} missing"
+        assert f'lang="{code}"' in (root / "tools/cotton-tracer/index.html").read_text()
+
+
+def test_every_link_in_the_copy_leads_to_a_file_of_the_copy(exported_site):
+    site = exported_site.dest
+    broken = []
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 6 * 10
+    for page in pages:
+        for url in links_of(page):
+            if url.startswith(("#", "http:", "https:", "mailto:", "tel:", "data:")) or not url:
+                continue
+            if url.endswith("countries/XX.json"):  # map.js puts a country code in its place
+                continue
+            path = unquote(urlsplit(url).path)
+            target = (page.parent / path).resolve()
+            if not target.is_file() or site.resolve() not in target.parents:
+                broken.append(f"{page.relative_to(site)}: {url}")
+    assert broken == []
+
+
+def test_no_page_of_the_copy_keeps_an_absolute_site_address(exported_site):
+    for page in exported_site.dest.rglob("*.html"):
+        text = page.read_text("utf-8")
+        assert not re.search(r'(?:href|src|action)="/(?!/)', text), page
+        assert "testserver" not in text, page
+        assert 'type="module"' not in text, page  # file:// refuses module scripts
+
+
+def test_filtered_lists_lead_to_the_search_page_with_their_filters(exported_site):
+    tool = (exported_site.dest / "tools" / "cotton-tracer" / "index.html").read_text()
+    assert 'href="../../search/index.html?country=KE"' in tool
+    listing = (exported_site.dest / "tools" / "index.html").read_text()
+    assert '<form class="search" action="../search/index.html"' in listing
+    assert 'href="page/2/index.html"' in listing
+
+
+def test_the_map_data_is_exported_as_json_and_as_a_data_script_with_relative_links(
+        exported_site):
+    site = exported_site.dest
+    data = json.loads((site / "fr" / "map" / "data.json").read_text())
+    kenya = next(c for c in data["countries"] if c["code"] == "KE")
+    assert kenya["helplines_url"] == "../helplines/KE/index.html"
+    script = (site / "fr" / "map" / "offline-data.js").read_text()
+    assert '"fr/map/data.json"' in script and '"fr/map/countries/KE.json"' in script
+    page = (site / "fr" / "map" / "index.html").read_text()
+    for src in ["../../static/offline/fetch-shim.js", "../../offline/shapes.js",
+                "offline-data.js"]:
+        assert f'<script src="{src}"></script>' in page
+    assert (site / "static" / "geo" / "map.js").is_file()
+
+
+def test_the_search_index_holds_every_tool_with_its_facet_values(exported_site):
+    text = (exported_site.dest / "offline" / "search-tools.js").read_text()
+    records = json.loads(text.split("= ", 2)[-1].rstrip(";\n"))
+    assert len(records) == 27
+    cotton = next(r for r in records if r["s"] == "cotton-tracer")
+    assert cotton["o"] == ["Nairobi Watch"]
+    assert sorted(cotton["f"]["country"]) == ["BR", "KE"]
+    assert cotton["f"]["purpose"] == ["supply-chain-transparency"]
+    facets = (exported_site.dest / "es" / "search" / "facets.js").read_text()
+    assert '"tool_url":"../tools/SLUG/index.html"' in facets
+
+
+def test_links_to_pages_that_need_a_server_lead_to_an_explanation(exported_site):
+    tool = (exported_site.dest / "tools" / "cotton-tracer" / "index.html").read_text()
+    assert 'href="../../offline/index.html"' in tool  # the correction form
+    explanation = (exported_site.dest / "offline" / "index.html").read_text()
+    assert "needs a connection" in explanation
+
+
+def test_the_export_refuses_a_directory_that_is_not_empty(small_catalogue, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ExportError, match="not empty"):
+        site_export(dest=tmp_path, jobs=1)
+    with pytest.raises(ExportError, match="does not look like an earlier export"):
+        site_export(dest=tmp_path, jobs=1, force=True)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_the_export_rejects_an_unknown_language(small_catalogue, tmp_path):
+    with pytest.raises(ExportError, match="Unknown language"):
+        site_export(dest=tmp_path / "site", languages=["xx"], jobs=1)
+
+
+def test_the_zip_holds_the_copy_under_one_folder(small_catalogue, tmp_path):
+    report = site_export(dest=tmp_path / "site", languages=["en", "ar"],
+                         zip_path=tmp_path / "site.zip", jobs=1)
+    names = zipfile.ZipFile(tmp_path / "site.zip").namelist()
+    assert "site/index.html" in names and "site/ar/tools/cotton-tracer/index.html" in names
+    assert len(names) == report.files
+    assert report.zip_bytes == (tmp_path / "site.zip").stat().st_size
+
+
+def test_the_command_prints_the_size_and_time_of_the_copy(small_catalogue, tmp_path, capsys):
+    from atlas.cli import main
+    with pytest.raises(SystemExit) as exit_:
+        main(["export-site", str(tmp_path / "site"), "--language", "en", "--jobs", "1",
+              "--zip"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert re.search(r"Exported \d+ pages in 1 languages \(\d+ files, [\d.]+ MB\) to .* in "
+                     r"[\d.]+ s \([\d.]+ s of CPU\)", out)
+    assert re.search(r"Zipped to .*site\.zip \([\d.]+ MB\)", out)
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("/tools/?purpose=training&amp;page=2", "../search/index.html?purpose=training"),
+    ("/tools/?page=3", "page/3/index.html"),
+    ("/fr/tools/x/", "../fr/tools/x/index.html"),
+    ("/submit/", "../offline/index.html"),
+    ("/static/atlas/css/atlas.css", "../static/atlas/css/atlas.css"),
+    ("#main", "#main"),
+    ("https://example.org/a", "https://example.org/a"),
+])
+def test_a_site_url_becomes_a_relative_file_path(db, url, expected):
+    got = rewrite_url(html.unescape(url), page_path="/tools/", page_file="tools/index.html",
+                      sitemap=SiteMap("en"))
+    assert got == expected
+
+
+def test_a_module_script_becomes_a_deferred_classic_script(db):
+    text = rewrite_html('<script src="/static/geo/map.js" type="module"></script>',
+                        page_path="/map/", page_file="map/index.html", sitemap=SiteMap("en"))
+    assert text == '<script src="../static/geo/map.js" defer></script>'
