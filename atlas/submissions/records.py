@@ -7,6 +7,7 @@ atlas.catalogue.services; the submissions app never writes catalogue tables itse
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from atlas.catalogue.exporters import tool_record
 from atlas.catalogue.importers import ImportReport, OrganisationResolver, RowChecker, ToolKind
@@ -14,16 +15,19 @@ from atlas.catalogue.models import Tool
 from atlas.catalogue.selectors import tools_with_relations
 from atlas.catalogue.services import catalogue_changed, search_reindex
 
+# Labels for diff tables, reusing the catalogue's own translated field names.
 RECORD_LABELS = {
-    "name": "name", "website": "website", "description": "description",
-    "long_description": "long description", "purposes": "purposes",
-    "technologies": "technologies", "users": "target users", "exploitation": "exploitation",
-    "countries": "countries", "status": "status", "cost": "cost", "access": "access",
-    "licence": "licence", "source_repository": "source repository", "organization": "organisations",
-    "sources": "sources", "deployments": "deployments", "aliases": "aliases",
-    "headquarters_country": "headquarters", "languages": "languages",
-    "year_launched": "year launched", "survivor_involvement": "survivor involvement",
-    "processes_victim_data": "processes victim data", "evidence": "evidence",
+    "name": _("name"), "website": _("website"), "description": _("short description"),
+    "long_description": _("long description (Markdown)"), "purposes": _("purposes"),
+    "technologies": _("technologies"), "users": _("target users"),
+    "exploitation": _("exploitation types"), "countries": _("countries"), "status": _("status"),
+    "cost": _("cost"), "access": _("access"), "licence": _("licence (SPDX id)"),
+    "source_repository": _("source repository"), "organization": _("organisations"),
+    "sources": _("Sources"), "deployments": _("Where it is used"), "aliases": _("aliases"),
+    "headquarters_country": _("headquarters country"), "languages": _("interface languages"),
+    "year_launched": _("year launched"), "survivor_involvement": _("survivor involvement"),
+    "processes_victim_data": _("processes personal data of victims"),
+    "evidence": _("evidence cautions"),
 }
 
 

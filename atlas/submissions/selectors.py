@@ -22,17 +22,35 @@ def submission_queue(*, status: str = Submission.Status.PENDING) -> dict:
     return [(Submission.Kind(kind).label, kind, items) for kind, items in groups.items()]
 
 
+def display_value(value) -> str:
+    """A record value as plain text for a diff table (lists joined, objects summarised)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(display_value(v) for v in value)
+    if isinstance(value, dict):
+        if "name" in value:
+            return f"{value['name']} [{value.get('role', '')}]"
+        return value.get("url") or value.get("country") or ", ".join(
+            f"{k}: {v}" for k, v in value.items() if v)
+    return str(value)
+
+
+def _diff_rows(pairs):
+    return [(RECORD_LABELS.get(f, f), display_value(old), display_value(new))
+            for f, old, new in pairs]
+
+
 def revision_list(*, tool) -> list[Revision]:
     revisions = list(Revision.objects.filter(tool=tool).select_related("changed_by"))
     for revision in revisions:
-        revision.diff = [(RECORD_LABELS.get(f, f), old, new) for f, old, new
-                         in record_diff(revision.before, revision.after)]
+        revision.diff = _diff_rows(record_diff(revision.before, revision.after))
     return revisions
 
 
-def correction_diff(*, submission: Submission, current: dict) -> list[tuple[str, object, object]]:
+def correction_diff(*, submission: Submission, current: dict) -> list[tuple[str, str, str]]:
     changes = submission.payload.get("changes", {})
-    return [(RECORD_LABELS.get(f, f), current.get(f), new) for f, new in changes.items()]
+    return _diff_rows((f, current.get(f), new) for f, new in changes.items())
 
 
 @dataclass

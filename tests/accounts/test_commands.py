@@ -69,3 +69,11 @@ def test_administrators_hold_curator_permissions_and_the_audit_log(administrator
     assert not curator.has_perm("accounts.view_auditevent")
     assert not editor.has_perm("submissions.review_submission")
     assert not any(u.has_perm("accounts.change_auditevent") for u in (administrator, curator))
+
+
+def test_the_help_lists_the_account_key_and_story_commands(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("accounts", "keys", "stories", "createcurator"):
+        assert f"    {command}" in out, command

