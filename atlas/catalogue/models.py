@@ -172,3 +172,14 @@ class ToolTranslation(models.Model):
 
     def __str__(self):
         return f"{self.tool_id} ({self.language})"
+
+
+class ToolEmbedding(models.Model):
+    """A tool's text as a vector from the bundled multilingual model, for cross-language search
+    (atlas.catalogue.search.semantic). Derived data, stored so app servers stay stateless."""
+
+    tool = models.OneToOneField(Tool, on_delete=models.CASCADE, primary_key=True,
+                                related_name="embedding")
+    # Hash of the model and the text embedded: unchanged text is not embedded again.
+    digest = models.CharField(max_length=64)
+    vector = models.BinaryField()  # float16, little-endian

@@ -15,6 +15,7 @@ from atlas.catalogue.search import (RANK_LIMIT, parse_query, text_match, text_ra
                                     text_relevance)
 from atlas.catalogue.search.facets import current_index, positions_from_bits
 from atlas.catalogue.search.highlight import highlight
+from atlas.catalogue.search.semantic import semantic_additions
 
 PER_PAGE = 20
 # Spelling fallback: how close a name must be (0-100) to count as "did you mean".
@@ -58,6 +59,7 @@ class ToolSearchResult:
     facets: list[Facet]
     suggestion: str = ""  # a tool name, when the query only matched through spelling
     highlights: dict = field(default_factory=dict)  # tool id -> {"name": html, "description": html}
+    semantic_ids: frozenset = frozenset()  # matched by meaning (any language), not by words
 
     @property
     def page(self):
@@ -124,6 +126,7 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
     parsed = parse_query(q)
     fuzzy_scores, suggestion = None, ""
     ranks = None
+    semantic_only = {}
     if parsed:
         # In a catalogue small enough, ranking every match costs little: match and rank at once.
         if index.size <= RANK_LIMIT:
@@ -139,6 +142,9 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
                 best = max(fuzzy_scores, key=fuzzy_scores.get)
                 suggestion = next(name for name, tool_id in index.names if tool_id == best)
             matched = list(fuzzy_scores)
+        # Few matches by words: add tools close in meaning, in any language (ranked after them).
+        semantic_only = semantic_additions(q, parsed, matched, index)
+        matched = [*matched, *semantic_only]
         text_mask = index.mask_of_ids(matched)
     else:
         text_mask = index.all_mask
@@ -179,7 +185,8 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
     want = count if all_results else min(count, page * per_page)
     if not parsed and sort == "relevance":
         sort = "name"  # with no query there is no relevance to rank by
-    ordered_ids = _ordered_ids(index, final, want, sort, parsed, fuzzy_scores, ranks)
+    ordered_ids = _ordered_ids(index, final, want, sort, parsed, fuzzy_scores, ranks,
+                               semantic_only)
     page_ids = ordered_ids if all_results else ordered_ids[(page - 1) * per_page:page * per_page]
     by_id = {t.pk: t for t in tools_with_relations(Tool.objects.filter(pk__in=page_ids))} \
         if page_ids else {}
@@ -188,10 +195,12 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
     if parsed and not all_results:
         highlights = {t.pk: {"name": highlight(t.name, parsed),
                              "description": highlight(t.short_description, parsed)} for t in tools}
-    return ToolSearchResult(filters, tools, count, per_page, facets, suggestion, highlights)
+    return ToolSearchResult(filters, tools, count, per_page, facets, suggestion, highlights,
+                            frozenset(semantic_only))
 
 
-def _ordered_ids(index, final, want, sort, parsed, fuzzy_scores, ranks) -> list[int]:
+def _ordered_ids(index, final, want, sort, parsed, fuzzy_scores, ranks,
+                 semantic_only=None) -> list[int]:
     """The first `want` tool ids of the final set, in the requested order."""
     if want <= 0:
         return []
@@ -202,6 +211,7 @@ def _ordered_ids(index, final, want, sort, parsed, fuzzy_scores, ranks) -> list[
             scores = {i: (fuzzy_scores.get(i, 0), 0) for i in ids}
         else:
             scores = text_relevance(parsed, ids, ranks)
+        scores.update({i: (0, s) for i, s in (semantic_only or {}).items()})  # below any word match
         # Ties (same relevance) fall back to name order for a stable, readable list.
         return heapq.nsmallest(want, ids, key=lambda i: (-scores[i][0], -scores[i][1],
                                                          index.name_order_rank(i)))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from atlas.catalogue.models import (CatalogueVersion, Deployment, Organisation, Source, Tool,
                                     ToolOrganisation)
 from atlas.catalogue.search import index_tools, remove_tools
+from atlas.catalogue.search.semantic import embed_tools
 from atlas.geo.countries import GLOBAL
 
 TOOL_SCALARS = ("name", "aliases", "short_description", "long_description", "website",
@@ -178,6 +179,7 @@ def search_reindex(*, tool_ids=None, batch_size: int = 2000) -> int:
                                      .prefetch_related("translations"))
         index_tools(list(batch))
         done += len(ids[start:start + batch_size])
+    embed_tools(tool_ids=tool_ids)  # cross-language vectors; only for text that changed
     return done
 
 

@@ -206,6 +206,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("ATLAS_FROM_EMAIL", "atlas@localhost")
 # Imports larger than this are refused before parsing (bytes).
 ATLAS_IMPORT_MAX_BYTES = int(os.environ.get("ATLAS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 
+# Cross-language search with the bundled multilingual model (docs/translation.md).
+ATLAS_SEMANTIC_SEARCH = env_bool("ATLAS_SEMANTIC_SEARCH", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

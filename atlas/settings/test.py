@@ -25,3 +25,6 @@ else:
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Embedding every tool of the default dataset takes most of a minute; tests of cross-language
+# search turn it on for their few tools (tests/i18n/test_semantic.py).
+ATLAS_SEMANTIC_SEARCH = False
