@@ -9,7 +9,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from atlas.catalogue.filters import parse_filters
-from atlas.catalogue.selectors import tool_search
+from atlas.catalogue.models import Tool
+from atlas.catalogue.selectors import tool_search, tools_with_relations
 
 FEED_SIZE = 50
 
@@ -38,6 +39,9 @@ class ToolsFeed(Feed):
         return reverse("catalogue:tool_list") + ("?" + query if query else "")
 
     def items(self, filters):
+        if not filters.is_filtered:  # every tool: the newest changes straight from the table
+            return list(tools_with_relations(Tool.objects.order_by("-updated_at", "-pk")
+                                             [:FEED_SIZE]))
         # The one search selector picks the tools; the feed then orders them by last change.
         tools = tool_search(**{**filters.as_kwargs(), "page": 1}, all_results=True).tools
         return sorted(tools, key=lambda t: (t.updated_at, t.pk), reverse=True)[:FEED_SIZE]

@@ -20,6 +20,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
@@ -38,6 +39,7 @@ from atlas.catalogue.services import (catalogue_changed, organisation_upsert, se
 API_PATH = "/api/v1"
 PER_PAGE = 100
 MAX_PAGES = 1000
+CONCURRENT_REQUESTS = 4
 
 
 class HarvestError(Exception):
@@ -161,12 +163,21 @@ def fetch_tools(fetcher: Fetcher, *, progress=None) -> list[schemas.ToolDetail]:
     slugs = list(dict.fromkeys(slugs))
     if progress:
         progress(total=len(slugs))
-    tools = []
-    for slug in slugs:
+    def fetch(slug):
         detail_url = f"{fetcher.instance}{API_PATH}/tools/{quote(slug, safe='')}"
-        tools.append(_validated(schemas.ToolDetail, fetcher.get(detail_url), detail_url))
-        if progress:
-            progress(advance=1)
+        return _validated(schemas.ToolDetail, fetcher.get(detail_url), detail_url)
+
+    tools = []
+    # A few requests in flight: one at a time, most of the time is spent waiting on the network.
+    with ThreadPoolExecutor(max_workers=CONCURRENT_REQUESTS) as pool:
+        try:
+            for tool in pool.map(fetch, slugs):
+                tools.append(tool)
+                if progress:
+                    progress(advance=1)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
     return tools
 
 

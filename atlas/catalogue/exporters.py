@@ -342,15 +342,18 @@ EXPORTERS = {e.name: e for e in (CSVExporter(), JSONExporter(), GeoJSONExporter(
 
 def tools_for_export(filters=None) -> list:
     """The tools matching filters (default: every tool, by slug), with everything prefetched."""
+    from django.db.models import prefetch_related_objects
+
     from atlas.catalogue.models import Tool
     from atlas.catalogue.selectors import tool_search, tools_with_relations
 
     if filters is None:
-        return list(tools_with_relations(Tool.objects.prefetch_related("sources")
-                                         .order_by("slug")))
+        tools = list(tools_with_relations(Tool.objects.prefetch_related("sources")
+                                          .order_by("slug")))
+        prefetch_related_objects(tools, "deployments__organisation")
+        return tools
     tools = tool_search(**filters.as_kwargs(), all_results=True).tools
-    from django.db.models import prefetch_related_objects
-    prefetch_related_objects(tools, "sources")
+    prefetch_related_objects(tools, "sources", "deployments__organisation")
     return tools
 
 
