@@ -136,14 +136,18 @@ def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation
             matched = text_match(parsed)
             if sort == "relevance" and len(matched) <= RANK_LIMIT:
                 ranks = text_rank(parsed)
-        if not matched and not parsed.phrases:  # a quoted phrase asks for exactly that
+        # Few matches by words: tools close in meaning, in any language, ranked after them. A
+        # sentence is matched by meaning before spelling; a word or two by spelling first.
+        semantic_only = semantic_additions(q, parsed, matched, index, sentence=True)
+        # A quoted phrase asks for exactly that: no spelling fallback.
+        if not matched and not semantic_only and not parsed.phrases:
             fuzzy_scores = _fuzzy_matches(q, index)
             if fuzzy_scores:
                 best = max(fuzzy_scores, key=fuzzy_scores.get)
                 suggestion = next(name for name, tool_id in index.names if tool_id == best)
             matched = list(fuzzy_scores)
-        # Few matches by words: add tools close in meaning, in any language (ranked after them).
-        semantic_only = semantic_additions(q, parsed, matched, index)
+        semantic_only = semantic_only or semantic_additions(q, parsed, matched, index,
+                                                            sentence=False)
         matched = [*matched, *semantic_only]
         text_mask = index.mask_of_ids(matched)
     else:

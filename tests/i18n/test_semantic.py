@@ -103,3 +103,17 @@ def test_search_still_works_when_the_model_cannot_load(catalogue, monkeypatch):
     monkeypatch.setattr(semantic, "_model", False)
     assert tool_search(q="signaler des images d'abus sexuels d'enfants").count == 0
     assert slugs(tool_search(q="cocoa")) == ["cocoa"]
+
+
+def test_a_sentence_is_matched_by_meaning_not_by_near_spellings_of_its_small_words(
+        catalogue, tool_factory):
+    tool_factory("Sistema de Registro de Trata de Personas", slug="registro",
+                 short_description="A national register of trafficking cases.")
+    result = tool_search(q="denunciar material de abuso sexual infantil")
+    assert result.suggestion == ""
+    assert set(slugs(result)[:2]) == {"hotline", "imagehash"}
+
+
+def test_a_misspelt_word_still_gets_its_spelling_suggestion(catalogue):
+    result = tool_search(q="Imagehsah")
+    assert result.suggestion == "ImageHash" and slugs(result)[0] == "imagehash"

