@@ -253,7 +253,7 @@ def tool_similar(*, tool: Tool, limit: int = 5) -> list[Tool]:
     score.pop(index.pos.get(tool.pk), None)
     best = heapq.nsmallest(limit, score, key=lambda p: (-score[p], index.name_rank[p]))
     ids = [index.ids[p] for p in best]
-    by_id = Tool.objects.in_bulk(ids)
+    by_id = Tool.objects.prefetch_related(*active_translation_prefetch()).in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
 

@@ -134,3 +134,15 @@ def test_english_query_count_does_not_grow_with_translations(client, hotline,
     client.get("/tools/safe-line/")
     with translation.override("en"), django_assert_max_num_queries(6):
         client.get("/tools/safe-line/")
+
+
+def test_similar_tools_on_a_tool_page_are_shown_in_the_visitors_language(client, tool_factory):
+    for slug in ("first", "second"):
+        tool_factory(slug.title(), slug=slug, purposes=["training"], technologies=["mobile-app"],
+                     short_description=f"The {slug} training app.")
+    tool_translation_upsert(tool=Tool.objects.get(slug="second"), language="es",
+                            short_description="La segunda aplicación de formación.")
+    html = client.get("/es/tools/first/").content.decode()
+    assert "La segunda aplicación de formación." in html
+    english = client.get("/tools/first/").content.decode()
+    assert "The second training app." in english
