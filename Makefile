@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test install install-test chromium bench clean
+.PHONY: serve test install install-test system-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +26,20 @@ install-test: $(VENV)/.installed-test
 serve: install
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/atlas serve
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian packages the tests need: Chromium for the browser tests (Playwright cannot download its
+# own browser here) and gettext for the translation-catalogue checks. Installed only when missing.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  echo "Installing Debian packages:$$missing"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 # Every test on SQLite; then again on PostgreSQL when ATLAS_TEST_DATABASE_URL is set.
-test: install-test chromium
+test: install-test system-deps
 	$(BIN)/pytest
 	@if [ -n "$$ATLAS_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$ATLAS_TEST_DATABASE_URL)"; \
