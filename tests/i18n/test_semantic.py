@@ -117,3 +117,26 @@ def test_a_sentence_is_matched_by_meaning_not_by_near_spellings_of_its_small_wor
 def test_a_misspelt_word_still_gets_its_spelling_suggestion(catalogue):
     result = tool_search(q="Imagehsah")
     assert result.suggestion == "ImageHash" and slugs(result)[0] == "imagehash"
+
+
+def test_seeded_vectors_are_used_instead_of_running_the_model(tool_factory, settings, monkeypatch):
+    import numpy as np
+    settings.ATLAS_SEMANTIC_SEARCH = False
+    tool = tool_factory("Seeded", slug="seeded", short_description="A tool from the dataset.")
+    digest = semantic._digest(semantic.passage_text(tool))
+    vector = np.ones(384, dtype=np.float16).tobytes()
+    monkeypatch.setattr(semantic, "_seed", lambda: {digest: vector})
+
+    class NoModel:
+        def passage(self, texts):
+            raise AssertionError(f"embedded {texts} despite the seed")
+    monkeypatch.setattr(semantic, "_model", NoModel())
+    settings.ATLAS_SEMANTIC_SEARCH = True
+    assert semantic.embed_tools() == 1
+    assert bytes(ToolEmbedding.objects.get(tool=tool).vector) == vector
+
+
+def test_the_shipped_seed_holds_vectors_of_the_model_size():
+    seed = semantic._seed()
+    assert len(seed) > 100
+    assert {len(v) for v in seed.values()} == {384 * 2}  # float16

@@ -13,10 +13,12 @@ Everything here degrades to "no semantic matches" when the model is missing or d
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 
@@ -41,6 +43,10 @@ WITHIN_BEST = 0.05
 INLINE_LIMIT = 600
 # Batches keep memory flat on big catalogues.
 BATCH = 64
+# Vectors of the default dataset's tools, keyed by digest, so a first run does not spend a minute
+# embedding them (rebuilt with `atlas manage embed_tools --write-seed`). Text that differs from
+# the shipped dataset has another digest and is embedded as usual.
+SEED_FILE = Path(__file__).resolve().parent / "data" / "default_vectors.npz"
 
 _model = None
 _model_lock = threading.Lock()
@@ -76,6 +82,30 @@ def _digest(text: str) -> str:
     return hashlib.sha256(f"{MODEL}\n{text}".encode()).hexdigest()
 
 
+@functools.cache
+def _seed() -> dict[str, bytes]:
+    """digest -> float16 vector bytes, from SEED_FILE (empty if it is missing)."""
+    if not SEED_FILE.exists():
+        return {}
+    import numpy as np
+    with np.load(SEED_FILE) as data:
+        return {str(d): v.tobytes() for d, v in zip(data["digests"], data["vectors"])}
+
+
+def write_seed(path: Path = SEED_FILE) -> int:
+    """Save every stored vector as the seed for fresh installs; returns how many."""
+    import numpy as np
+
+    from atlas.catalogue.models import ToolEmbedding
+    rows = list(ToolEmbedding.objects.order_by("digest").values_list("digest", "vector"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    vectors = np.frombuffer(b"".join(bytes(v) for _d, v in rows), dtype=np.float16)
+    np.savez_compressed(path, digests=np.array([d for d, _v in rows]),
+                        vectors=vectors.reshape(len(rows), -1))
+    _seed.cache_clear()
+    return len(rows)
+
+
 def embed_tools(tool_ids=None, *, everything: bool = False) -> int:
     """Embed the tools whose text changed since they were last embedded; returns how many.
 
@@ -100,14 +130,16 @@ def embed_tools(tool_ids=None, *, everything: bool = False) -> int:
         digest = _digest(text)
         if known.get(tool.pk) != digest:
             todo.append((tool.pk, text, digest))
-    model = _load_model()
+    model, seed = _load_model(), _seed()
     for start in range(0, len(todo), BATCH):
         batch = todo[start:start + BATCH]
-        vectors = np.asarray(model.passage([text for _pk, text, _d in batch]), dtype=np.float16)
+        new = [text for _pk, text, digest in batch if digest not in seed]
+        computed = iter(np.asarray(model.passage(new), dtype=np.float16) if new else [])
         ToolEmbedding.objects.filter(tool_id__in=[pk for pk, _t, _d in batch]).delete()
         ToolEmbedding.objects.bulk_create(
-            ToolEmbedding(tool_id=pk, digest=digest, vector=vector.tobytes())
-            for (pk, _text, digest), vector in zip(batch, vectors))
+            ToolEmbedding(tool_id=pk, digest=digest,
+                          vector=seed[digest] if digest in seed else next(computed).tobytes())
+            for pk, _text, digest in batch)
     return len(todo)
 
 
