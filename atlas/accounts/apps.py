@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from atlas.accounts import checks  # noqa: F401 - registers the CSRF middleware check
+
 
 class AtlasAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin, with a site that asks staff for their second factor."""

@@ -60,7 +60,16 @@ def test_check_deploy_with_production_settings_reports_no_issue(tmp_path):
     out = subprocess.run([sys.executable, "-m", "atlas", "manage", "check", "--deploy",
                           "--fail-level", "WARNING"], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "System check identified no issues (0 silenced)." in out.stdout
+    # Only Django's check for its exact CSRF class path is silenced; atlas.E001 replaces it.
+    assert "System check identified no issues (1 silenced)." in out.stdout
+
+
+def test_the_csrf_check_fails_when_the_middleware_is_missing(settings):
+    from atlas.accounts.checks import csrf_middleware_installed
+    assert csrf_middleware_installed(None) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "Csrf" not in m]
+    assert [e.id for e in csrf_middleware_installed(None)] == ["atlas.E001"]
+    assert settings.SILENCED_SYSTEM_CHECKS == ["security.W003"]
 
 
 def _assert_inert(html, where):
