@@ -280,4 +280,4 @@ def stylesheet_dependencies(css_url: str, css: str) -> list[str]:
 def redirect_page(target: str) -> str:
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8">'
             f'<meta http-equiv="refresh" content="0; url={target}"><title>Atlas</title></head>'
-            f'<body><a href="{target}">{_("Open the Atlas")}</a></body></html>')
+            f'<body><a href="{target}">{_("Anti-Trafficking Tech Atlas")}</a></body></html>')

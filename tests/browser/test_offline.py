@@ -77,3 +77,29 @@ def test_every_list_page_and_helpline_page_of_the_copy_opens_from_disk(offline_p
     assert page.url.endswith("/helplines/KE/index.html")
     assert "Childline Kenya" in page.locator("main").inner_text()
     assert page.errors == []
+
+
+AXE = __import__("pathlib").Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+RUN_AXE = """async () => (await axe.run(document, {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+    .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+
+
+@pytest.mark.parametrize("language", ["", "ar"])
+def test_the_copy_s_own_search_page_and_map_have_no_accessibility_violation(
+        offline_page, exported_site, language):
+    page = offline_page
+    root = exported_site.dest / language if language else exported_site.dest
+    found = {}
+    for path, ready in [("search/index.html?q=tracer&country=KE", ".tool-card"),
+                        ("map/index.html", '#world-map path[data-code="KE"]'),
+                        ("offline/index.html", "main h1")]:
+        page.goto((root / path.split("?")[0]).as_uri() + ("?" + path.split("?")[1]
+                                                         if "?" in path else ""))
+        page.locator(ready).first.wait_for(state="attached")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(RUN_AXE)
+        if violations:
+            found[path] = violations
+    # (axe itself logs errors here: it tries to read the stylesheets with XHR, which file:// refuses.)
+    assert found == {}
