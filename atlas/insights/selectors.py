@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.filters import ToolFilters
 from atlas.catalogue.models import Tool
-from atlas.catalogue.selectors import tool_search
+from atlas.geo.selectors import search_all
 from atlas.geo.countries import GLOBAL, REGIONS, countries_in_region, region_of
 
 
@@ -47,7 +47,7 @@ class Chart:
 
 def matching_tools(filters: ToolFilters) -> list[Tool]:
     """Every tool matching the filters, with deployments prefetched."""
-    return tool_search(**{**filters.as_kwargs(), "page": 1}, all_results=True).tools
+    return search_all(filters).tools
 
 
 def _query(filters: ToolFilters, param: str, value: str) -> str:

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from atlas.catalogue.filters import parse_filters
-from atlas.catalogue.selectors import tool_search
 from atlas.geo.countries import REGIONS
+from atlas.geo.selectors import search_all
 from atlas.insights.selectors import (CROWDED, GAP, THIN, chart_by_slug, coverage_matrix,
                                       insight_charts, matching_tools)
 from atlas.insights.serializers import chart_as_dict, coverage_as_dict
@@ -29,7 +29,7 @@ def _levels_context():
 
 def insights(request):
     filters, errors = parse_filters(request.GET)
-    result = tool_search(**{**filters.as_kwargs(), "page": 1}, all_results=True)
+    result = search_all(filters)
     return render(request, "insights/index.html", {
         "result": result, "errors": errors,
         "charts": insight_charts(filters=filters, tools=result.tools),
@@ -54,7 +54,7 @@ def insights_json(request):
     filters, errors = parse_filters(request.GET)
     if errors:
         return JsonResponse({"errors": [e.as_dict() for e in errors]}, status=400)
-    result = tool_search(**{**filters.as_kwargs(), "page": 1}, all_results=True)
+    result = search_all(filters)
     return JsonResponse({
         "count": result.count,
         "charts": [chart_as_dict(c) for c in insight_charts(filters=filters, tools=result.tools)],

@@ -172,3 +172,18 @@ def test_map_pages_send_the_strict_csp_and_no_cookie(client, catalogue):
         csp = response["Content-Security-Policy"]
         assert "default-src 'self'" in csp and "unsafe-inline" not in csp
         assert not response.cookies
+
+
+def test_a_catalogue_write_shows_on_the_map_at_once_despite_the_search_cache(client, catalogue,
+                                                                            tool_factory):
+    assert counts(client.get("/map/data.json").json())["KE"] == 2
+    tool_factory("Third Kenyan Tool", countries=["KE"], slug="third-kenyan-tool")
+    assert counts(client.get("/map/data.json").json())["KE"] == 3
+
+
+def test_the_same_filters_asked_again_do_not_load_the_tools_again(client, catalogue,
+                                                                  django_assert_max_num_queries):
+    client.get("/map/data.json?purpose=training")
+    with django_assert_max_num_queries(1):  # the catalogue stamp only
+        data = client.get("/map/data.json?purpose=training").json()
+    assert counts(data) == {"KE": 1}
