@@ -6,7 +6,9 @@ from atlas.insights.selectors import Chart, CoverageMatrix
 
 
 def _tools_url(query):
-    return None if query is None else reverse("catalogue:tool_list") + ("?" + query if query else "")
+    if query is None:
+        return None
+    return reverse("catalogue:tool_list") + ("?" + query if query else "")
 
 
 def chart_as_dict(chart: Chart) -> dict:
