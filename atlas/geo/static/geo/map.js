@@ -62,6 +62,14 @@ class WorldMap {
         layer.on("click", () => this.openCountry(feature.id, layer.getElement()));
       },
     }).addTo(this.map);
+    // Tabbing to a country outside the zoomed-in view brings it into view. One listener on the
+    // container: Chromium makes any SVG element with its own focus listener focusable.
+    this.container.addEventListener("focusin", (event) => {
+      const layer = this.layers.get(event.target.dataset?.code);
+      if (layer && !this.map.getBounds().intersects(layer.getBounds())) {
+        this.map.panTo(layer.getBounds().getCenter());
+      }
+    });
     this.dots = L.layerGroup().addTo(this.map);
     this.hq = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
     const toggle = document.getElementById("show-hq");
