@@ -111,6 +111,16 @@ def facets_to_search(text: str, search_path: str) -> str:
     return FACET_SIDEBAR.sub(lambda m: aside, text, count=1)
 
 
+SIMILAR_TOOLS = re.compile(r'<section aria-labelledby="similar-heading">.*?</section>', re.S)
+SIMILAR_EXCERPT = re.compile(r'</a>: <span[^>]*>[^<]*</span>')
+
+
+def similar_by_name(text: str) -> str:
+    """A tool page's "similar tools" keep their links but not their excerpts in the copy: the
+    excerpts repeat other pages and would cost a megabyte across six languages."""
+    return SIMILAR_TOOLS.sub(lambda m: SIMILAR_EXCERPT.sub("</a>", m.group(0)), text, count=1)
+
+
 class LanguageExport:
     def __init__(self, language: str, dest: Path):
         self.language = language
@@ -158,6 +168,8 @@ class LanguageExport:
             text = text.replace(old, new, 1)
         if name == "tool_list":
             text = facets_to_search(text, f"{self.prefix}search/")
+        elif name == "tool_detail":
+            text = similar_by_name(text)
         if path == self.map_path:
             # The map reads JSON with fetch(), which file:// refuses: a shim answers it from data
             # scripts loaded first (fetch-shim.js).

@@ -7,8 +7,6 @@ several CPUs: the languages share nothing but the database, which they only read
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import multiprocessing
 import os
@@ -18,7 +16,6 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from unittest import mock
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -81,20 +78,9 @@ def _prepare(dest: Path, *, force: bool) -> None:
     dest.mkdir(parents=True, exist_ok=True)
 
 
-@contextlib.contextmanager
-def _one_catalogue_search():
-    """The map's country panels each search the whole catalogue; during an export the catalogue
-    does not change, so one search per set of filters serves every panel (100+ per language)."""
-    from atlas.geo import selectors as geo_selectors
-    original = geo_selectors._search_all
-    with mock.patch.object(geo_selectors, "_search_all", functools.lru_cache(maxsize=8)(original)):
-        yield
-
-
 def _export_language(args):
     language, dest = args
-    with _one_catalogue_search():
-        return pages.export_language(language=language, dest=Path(dest))
+    return pages.export_language(language=language, dest=Path(dest))
 
 
 def _copy_static(paths: set[str], dest: Path, problems: list[str]) -> None:

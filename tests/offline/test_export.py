@@ -70,6 +70,14 @@ def test_filtered_lists_lead_to_the_search_page_with_their_filters(exported_site
     assert 'href="page/2/index.html"' in listing
 
 
+def test_tool_pages_of_the_copy_link_similar_tools_by_name_without_excerpts(exported_site):
+    tool = (exported_site.dest / "tools" / "survey-kit-1" / "index.html").read_text()
+    similar = tool[tool.index('id="similar-heading"'):]
+    similar = similar[:similar.index("</section>")]
+    assert re.search(r'<a href="\.\./survey-kit-\d+/index\.html">Survey Kit \d+</a>', similar)
+    assert "<span" not in similar
+
+
 def test_the_map_data_is_exported_as_json_and_as_a_data_script_with_relative_links(
         exported_site):
     site = exported_site.dest
