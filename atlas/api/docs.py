@@ -20,6 +20,12 @@ def _type_of(schema: dict) -> str:
     return ""
 
 
+def _values_of(schema: dict, limit: int = 30) -> list[str]:
+    """The allowed values, when they are few enough to read (not the 250 country codes)."""
+    values = [v for v in schema.get("enum") or schema.get("items", {}).get("enum") or [] if v]
+    return values if len(values) <= limit else []
+
+
 def operations(schema: dict) -> list[dict]:
     """Every operation of an OpenAPI document, in path order, ready for a template."""
     result = []
@@ -28,7 +34,8 @@ def operations(schema: dict) -> list[dict]:
             params = [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
                        "type": _type_of(p.get("schema", {})),
                        "description": p.get("description") or p.get("schema", {}).get(
-                           "description", "")}
+                           "description", ""),
+                       "values": _values_of(p.get("schema", {}))}
                       for p in op.get("parameters", [])]
             result.append({"method": method.upper(), "path": path,
                            "summary": op.get("summary", ""),

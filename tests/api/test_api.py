@@ -176,6 +176,7 @@ def test_docs_page_is_server_rendered_without_external_assets(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "/api/v1/tools/{slug}" in html and "curl" in html
+    assert "<code>victim-identification</code>" in html  # allowed values are listed
     import re
     for ref in re.findall(r'<(?:script|link|img)\b[^>]*?(?:src|href)="([^"]*)"', html):
         assert ref.startswith(("/", "http://testserver/", "data:")), ref
