@@ -57,6 +57,9 @@ def test_the_map_draws_from_its_exported_data_and_opens_a_country_panel_offline(
     page.goto((exported_site.dest / "map" / "index.html").as_uri())
     kenya = page.locator('#world-map path[data-code="KE"]')
     kenya.wait_for()
+    # The copy cannot filter the map: its filters are hidden (the search page has them).
+    assert not page.locator("[data-filter-form]").is_visible()
+    assert not page.locator("aside.facets").is_visible()
     kenya.click()
     panel_tool = page.locator("#country-panel [data-slot=tools] a", has_text="Cotton Tracer")
     panel_tool.wait_for()
