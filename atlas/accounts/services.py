@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,12 +48,27 @@ ROLES = (CURATORS, ORGANISATION_EDITORS, ADMINISTRATORS)
 SECOND_FACTOR_ROLES = {CURATORS, ADMINISTRATORS}
 
 
+def _permissions(pairs, *, create_missing: bool = True) -> list[Permission]:
+    wanted = {f"{app}.{code}" for app, code in pairs}
+    found = {f"{p.content_type.app_label}.{p.codename}": p for p in Permission.objects.filter(
+        codename__in=[code for _app, code in pairs]).select_related("content_type")}
+    missing = wanted - found.keys()
+    if missing and create_missing:
+        # Permissions are made after migrate; a database flushed without that step lacks them.
+        from django.apps import apps
+        from django.contrib.auth.management import create_permissions
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+        return _permissions(pairs, create_missing=False)
+    if missing:
+        raise ImproperlyConfigured(f"Unknown permissions: {', '.join(sorted(missing))}")
+    return [found[name] for name in sorted(wanted)]
+
+
 def role_group(role: str) -> Group:
     """The group for a role, with its permissions brought up to date."""
     group, _created = Group.objects.get_or_create(name=role)
-    perms = [Permission.objects.get(content_type__app_label=app, codename=code)
-             for app, code in ROLE_PERMISSIONS[role]]
-    group.permissions.add(*perms)
+    group.permissions.add(*_permissions(ROLE_PERMISSIONS[role]))
     return group
 
 

@@ -77,3 +77,13 @@ def test_the_help_lists_the_account_key_and_story_commands(capsys):
     out = capsys.readouterr().out
     for command in ("accounts", "keys", "stories", "createcurator"):
         assert f"    {command}" in out, command
+
+
+@pytest.mark.django_db
+def test_roles_are_set_up_even_when_permissions_were_flushed():
+    from django.contrib.auth.models import Permission
+
+    from atlas.accounts.services import role_group
+    Permission.objects.filter(content_type__app_label="submissions").delete()
+    group = role_group("curators")
+    assert group.permissions.filter(codename="review_submission").exists()
