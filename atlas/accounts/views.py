@@ -1,6 +1,7 @@
 """Sign in (password, then the second factor where the role needs one) and sign out."""
 
 from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth import logout as auth_logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,11 +16,13 @@ from atlas.accounts.models import AuditEvent
 from atlas.accounts.services import audit_record, login_check
 
 
-def _next_url(request):
+def _next_url(request, user=None):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
         return target
+    if user is not None and not user.has_perm("submissions.review_submission"):
+        return reverse("submissions:account")
     return reverse("submissions:queue")
 
 
@@ -37,10 +40,11 @@ def login(request):
                 django_otp.login(request, result.device)
             audit_record(actor=result.user, action=AuditEvent.Action.LOGIN, object_type="user",
                          object_id=result.user.get_username())
-            return redirect(_next_url(request))
+            return redirect(_next_url(request, result.user))
         error = result.error
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
     return render(request, "accounts/login.html", {
-        "form": form, "error": error, "next": _next_url(request)}, status=400 if error else 200)
+        "form": form, "error": error, "next": next_url}, status=400 if error else 200)
 
 
 @never_cache
@@ -51,3 +55,11 @@ def logout(request):
                      object_id=request.user.get_username())
     auth_logout(request)
     return redirect("web:home")
+
+
+@never_cache
+@login_required
+def account(request):
+    """A signed-in user's organisations, their tools, and the fate of their own submissions."""
+    from atlas.submissions.selectors import account_overview
+    return render(request, "accounts/account.html", account_overview(user=request.user))

@@ -101,3 +101,18 @@ def excerpt_search(*, country: str = "", topic: str = "") -> ExcerptResult:
 def excerpt_as_dict(excerpt) -> dict:
     return {"text": excerpt.text, "published_on": excerpt.published_on.isoformat(),
             "countries": excerpt.countries, "topics": excerpt.topics, "tools": excerpt.tools}
+
+
+def account_overview(*, user) -> dict:
+    """An organisation editor's organisations with their tools, and the user's submissions."""
+    from atlas.accounts.models import Membership
+    organisations = [m.organisation for m in Membership.objects.filter(user=user)
+                     .select_related("organisation").order_by("organisation__name")]
+    tools = (Tool.objects.filter(roles__organisation__in=organisations).distinct()
+             .order_by("name").only("slug", "name"))
+    return {
+        "organisations": organisations,
+        "tools": list(tools),
+        "submissions": list(Submission.objects.filter(submitted_by=user)
+                            .select_related("tool").order_by("-received_on", "-id")[:100]),
+    }

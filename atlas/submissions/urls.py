@@ -8,6 +8,7 @@ app_name = "submissions"
 urlpatterns = [
     path("account/login/", account_views.login, name="login"),
     path("account/logout/", account_views.logout, name="logout"),
+    path("account/", account_views.account, name="account"),
     path("submit/", views.submit_index, name="index"),
     path("submit/tool/", views.submit_tool, name="tool"),
     path("submit/correction/<slug:slug>/", views.submit_correction, name="correction"),

@@ -119,7 +119,7 @@ def test_unknown_accounts_are_audited_without_the_typed_name(client, db):
 
 def test_login_redirects_only_to_this_site(client, editor):
     response = post_login(client, "editor", next_url="https://evil.example/")
-    assert response.status_code == 302 and response["Location"] == reverse("submissions:queue")
+    assert response.status_code == 302 and response["Location"] == reverse("submissions:account")
 
 
 def test_logout_is_a_post_and_is_audited(curator_client, curator):
@@ -131,3 +131,22 @@ def test_logout_is_a_post_and_is_audited(curator_client, curator):
 
 def test_the_login_page_is_never_cached(client, db):
     assert "no-store" in client.get(LOGIN)["Cache-Control"]
+
+
+def test_an_editor_lands_on_their_account_page_with_their_tools_and_submissions(
+        client, editor, tool_factory):
+    from atlas.submissions.services import submission_create
+    tool = tool_factory("Editor Tool", organisations=["Editor Org"])
+    tool_factory("Someone Else's Tool")
+    submission_create(kind="correction", tool=tool, payload={"changes": {"status": "dormant"}},
+                      submitted_by=editor)
+    response = client.post(LOGIN, {"username": "editor", "password": PASSWORD})
+    assert response["Location"] == "/account/"
+    page = client.get("/account/").content.decode()
+    assert "Editor Tool" in page and f"/submit/correction/{tool.slug}/" in page
+    assert "Someone Else" not in page and "pending" in page and "<h2 id=\"account-submissions\">Submissions</h2>" in page
+
+
+def test_the_account_page_needs_a_signed_in_user(client, db):
+    response = client.get("/account/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/login/")
