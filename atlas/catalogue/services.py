@@ -11,6 +11,7 @@ from django.utils import timezone
 from atlas.catalogue.models import (CatalogueVersion, Deployment, Organisation, Source, Tool,
                                     ToolOrganisation)
 from atlas.catalogue.search import index_tools, remove_tools
+from atlas.catalogue.search.backends import sweep_index
 from atlas.catalogue.search.semantic import embed_tools
 from atlas.geo.countries import GLOBAL
 
@@ -172,6 +173,8 @@ def search_reindex(*, tool_ids=None, batch_size: int = 2000) -> int:
     qs = Tool.objects.order_by("pk")
     if tool_ids is not None:
         qs = qs.filter(pk__in=tool_ids)
+    else:
+        sweep_index()  # a full rebuild also drops documents of tools deleted behind our back
     done = 0
     ids = list(qs.values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):

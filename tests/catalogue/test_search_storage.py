@@ -32,3 +32,24 @@ def test_deleting_a_tool_removes_it_from_the_index(tool_factory):
     assert text_match(parse_query("ephemeral")) == [tool.pk]
     tool_delete(tool=tool)
     assert text_match(parse_query("ephemeral")) == []
+
+
+def test_full_reindex_sweeps_documents_of_tools_deleted_elsewhere(tool_factory):
+    from atlas.catalogue.models import Tool
+    from atlas.catalogue.search import parse_query, text_match
+    from atlas.catalogue.services import search_reindex
+    kept, gone = tool_factory("Kept Lantern"), tool_factory("Gone Lantern")
+    Tool.objects.filter(pk=gone.pk).delete()  # an ORM delete, bypassing the services
+    search_reindex()
+    assert text_match(parse_query("lantern")) == [kept.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transactional_tests_can_empty_the_tables(tool_factory):
+    # Django empties tables with TRUNCATE between transactional tests; the search table must not
+    # stop it (on PostgreSQL it once held a foreign key to catalogue_tool).
+    tool_factory("Flushed")
+    from django.core.management import call_command
+    call_command("flush", interactive=False, verbosity=0)
+    from atlas.catalogue.models import Tool
+    assert not Tool.objects.exists()

@@ -55,6 +55,11 @@ class SQLiteFTS5:
         with connection.cursor() as cursor:
             self._delete(cursor, ids)
 
+    def sweep(self):
+        """Drop documents of tools that no longer exist."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table} WHERE rowid NOT IN (SELECT id FROM catalogue_tool)")
+
     def _delete(self, cursor, ids):
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
@@ -104,6 +109,12 @@ class PostgresFullText:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table} WHERE tool_id = ANY(%s)", [list(ids)])
 
+    def sweep(self):
+        """Drop documents of tools that no longer exist."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table} s WHERE NOT EXISTS "
+                           f"(SELECT 1 FROM catalogue_tool t WHERE t.id = s.tool_id)")
+
 
 _BACKENDS = {"sqlite": SQLiteFTS5(), "postgresql": PostgresFullText()}
 
@@ -150,6 +161,10 @@ def index_tools(tools) -> None:
     docs = [document_for(t) for t in tools]
     if docs:
         backend().index(docs)
+
+
+def sweep_index() -> None:
+    backend().sweep()
 
 
 def remove_tools(ids) -> None:
