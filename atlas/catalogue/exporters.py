@@ -288,7 +288,8 @@ def tool_dpg(tool, *, base_url: str = "") -> dict:
         "description": tool.short_description,
         "website": tool.website or base_url + tool.get_absolute_url(),
         "stage": "nominee",
-        "categories": ["Open Software"],
+        # Only openly licensed software can be a digital public good; others are drafts to fix.
+        "categories": ["Open Software"] if open_licence else [],
         "sectors": [str(v.PURPOSES.label_of(p)) for p in tool.purposes],
         "repositories": ([{"name": "main", "url": tool.source_repository}]
                          if tool.source_repository else []),

@@ -174,7 +174,8 @@ def test_dpg_export_writes_one_nominee_file_per_tool_into_a_directory(tool_facto
     assert nominee["locations"]["deploymentCountries"] == ["Nepal"]
     assert nominee["organizations"] == [{"name": "Maker", "website": "", "org_type": "owner"}]
     closed = json.loads((tmp_path / "dpg" / "closed-tool.json").read_text())
-    assert closed["openlicenses"] == []
+    assert closed["openlicenses"] == [] and closed["categories"] == []
+    assert nominee["categories"] == ["Open Software"]
 
 
 def test_every_registered_format_exports_from_the_command_line(tool_factory, tmp_path):
