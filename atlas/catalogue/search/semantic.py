@@ -195,6 +195,17 @@ def semantic_match(q: str, index) -> dict[int, float]:
             and vectors.ids[i] in index.pos}
 
 
+def _at_least(n: int, ids, index) -> bool:
+    """Whether at least n of these ids are tools of the index (stops as soon as n are found)."""
+    found = 0
+    for i in ids:
+        if i in index.pos:
+            found += 1
+            if found >= n:
+                return True
+    return False
+
+
 def semantic_additions(q: str, parsed, matched, index, *, sentence: bool) -> dict[int, float]:
     """The semantic matches tool_search adds to `matched` (word or spelling matches): only when
     those are few, never for a quoted phrase (which asks for exactly those words).
@@ -203,7 +214,7 @@ def semantic_additions(q: str, parsed, matched, index, *, sentence: bool) -> dic
     more), whose near-spellings are noise (every "de" and "la" matches some name), and after it for
     a word or two, where a misspelt name is the likelier intent.
     """
-    if (not parsed or parsed.phrases or len(matched) >= FEW_TEXT_MATCHES
+    if (not parsed or parsed.phrases or _at_least(FEW_TEXT_MATCHES, matched, index)
             or (len(parsed.all_words) >= SENTENCE_WORDS) != sentence):
         return {}
     already = set(matched)
