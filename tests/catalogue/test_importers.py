@@ -168,3 +168,13 @@ def test_organisation_roles_and_known_aliases(tmp_path, organisation_factory):
     import_file(write(tmp_path, f"{HEADER}\n{row}\n"))
     roles = sorted((r.organisation.slug, r.role) for r in Tool.objects.get().roles.all())
     assert roles == [("funder-foundation", "funder"), ("iom", "owner")]
+
+
+@pytest.mark.django_db
+def test_derived_slugs_are_slugs_the_importer_accepts(tmp_path):
+    path = write(tmp_path, "name,description,source_url\nAmi_bot,Chat bot,https://a.example\n")
+    assert import_file(path).created == 1
+    assert Tool.objects.get().slug == "ami-bot"
+    again = write(tmp_path, "slug,name,description,source_url\nami-bot,Ami_bot,Chat bot,https://a.example\n",
+                  name="again.csv")
+    assert import_file(again).unchanged == 1

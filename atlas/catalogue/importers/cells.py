@@ -18,6 +18,11 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ROLE = re.compile(r"^(?P<name>.*?)\s*\[(?P<role>[a-z-]+)\]\s*$")
 
 
+def slug_from_name(name: str) -> str:
+    """A slug the importer itself accepts: Django's slugify keeps underscores, slugs here don't."""
+    return re.sub(r"[-_]+", "-", slugify(name))[:100].strip("-")
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read (encoding, size, format)."""
 
@@ -178,7 +183,7 @@ class RowChecker:
     def slug(self, column, name):
         value = self.text(column, max_length=100)
         if not value:
-            value = slugify(name)[:100].strip("-")
+            value = slug_from_name(name)
             if not value and name:
                 self.fail(column, name, "cannot derive a slug from the name; give a slug")
         elif not _SLUG.match(value):

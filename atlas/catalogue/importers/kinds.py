@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pycountry
-from django.utils.text import slugify
 
 from atlas.catalogue import vocabularies as v
-from atlas.catalogue.importers.cells import ImportReport, Problem, RowChecker
+from atlas.catalogue.importers.cells import ImportReport, Problem, RowChecker, slug_from_name
 from atlas.catalogue.licences import canonical_licence, is_known_licence
 from atlas.catalogue.models import Organisation
 from atlas.catalogue.services import ToolData, organisation_upsert, search_reindex, tool_upsert
@@ -246,7 +245,7 @@ class OrganisationResolver:
         key = name.casefold()
         if key in self.by_key:
             return self.by_key[key]
-        slug = slugify(name)[:100].strip("-")
+        slug = slug_from_name(name)
         if not slug:
             return ""
         self.by_key[key] = slug
