@@ -122,7 +122,7 @@ def similar_by_name(text: str) -> str:
 
 
 class LanguageExport:
-    def __init__(self, language: str, dest: Path):
+    def __init__(self, language: str, dest: Path, languages: tuple = ()):
         self.language = language
         self.dest = dest
         self.prefix = language_prefix(language)
@@ -131,7 +131,7 @@ class LanguageExport:
             f"{self.prefix}search/": file_for(f"{self.prefix}search/"),
             f"{self.prefix}offline/": file_for(f"{self.prefix}offline/"),
             f"{self.prefix}map/countries/XX.json": file_for(f"{self.prefix}map/countries/XX.json"),
-        })
+        }, languages=tuple(languages))
         self.client = Client()
         self.result = LanguageResult(language)
 
@@ -236,8 +236,8 @@ class LanguageExport:
         self._render_own(f"{self.prefix}offline/", "offline/unavailable.html", {})
 
 
-def export_language(*, language: str, dest: Path) -> LanguageResult:
-    return LanguageExport(language, dest).run()
+def export_language(*, language: str, dest: Path, languages=()) -> LanguageResult:
+    return LanguageExport(language, dest, languages).run()
 
 
 def search_facets(search_file: str, prefix: str) -> dict:

@@ -82,6 +82,7 @@ class SiteMap:
     language: str
     static_url: str = field(default_factory=lambda: settings.STATIC_URL)
     extra_files: dict = field(default_factory=dict)  # path -> file, for generated pages/data
+    languages: tuple = ()  # the languages in the copy (default: all)
     _targets: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -112,7 +113,8 @@ class SiteMap:
         if path in self.extra_files:
             return Target(self.extra_files[path], query)
         name = view_name(path)
-        if name not in EXPORTED_VIEWS:
+        if name not in EXPORTED_VIEWS or (self.languages and
+                                          language_of(path) not in self.languages):
             return Target(file_for(self.unavailable_path))
         params = parse_qsl(query, keep_blank_values=False)
         if name in SEARCHABLE_VIEWS and (form or (params and name == "catalogue:tool_list"

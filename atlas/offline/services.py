@@ -79,8 +79,8 @@ def _prepare(dest: Path, *, force: bool) -> None:
 
 
 def _export_language(args):
-    language, dest = args
-    return pages.export_language(language=language, dest=Path(dest))
+    language, dest, languages = args
+    return pages.export_language(language=language, dest=Path(dest), languages=languages)
 
 
 def _copy_static(paths: set[str], dest: Path, problems: list[str]) -> None:
@@ -144,7 +144,7 @@ def site_export(*, dest: Path, languages: list[str] | None = None, zip_path: Pat
     report = ExportReport(dest=dest, languages=languages)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(languages)))
     with override_settings(**EXPORT_SETTINGS):
-        work = [(code, str(dest)) for code in languages]
+        work = [(code, str(dest), tuple(languages)) for code in languages]
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             connections.close_all()  # each forked worker opens its own connection
             with multiprocessing.get_context("fork").Pool(jobs) as pool:

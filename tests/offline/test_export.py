@@ -130,6 +130,10 @@ def test_the_zip_holds_the_copy_under_one_folder(small_catalogue, tmp_path):
     report = site_export(dest=tmp_path / "site", languages=["en", "ar"],
                          zip_path=tmp_path / "site.zip", jobs=1)
     names = zipfile.ZipFile(tmp_path / "site.zip").namelist()
+    # The language switcher leads to the explanation page for languages left out of the copy.
+    tool = (tmp_path / "site" / "ar" / "tools" / "cotton-tracer" / "index.html").read_text()
+    assert 'href="../../../tools/cotton-tracer/index.html" hreflang="en"' in tool
+    assert 'href="../../offline/index.html" hreflang="fr"' in tool
     assert "site/index.html" in names and "site/ar/tools/cotton-tracer/index.html" in names
     assert len(names) == report.files
     assert report.zip_bytes == (tmp_path / "site.zip").stat().st_size
