@@ -178,10 +178,12 @@ def semantic_match(q: str, index) -> dict[int, float]:
     Similarities are below 1, so they rank after any full-text match (relevance 1 to 3).
     """
     q = (q or "").strip()
-    if not q or not enabled():
+    if not q or not getattr(settings, "ATLAS_SEMANTIC_SEARCH", True):
         return {}
+    # Vectors before the model: a catalogue without stored vectors (a big one nobody has run
+    # embed_tools on) never loads the model, which would take memory for nothing.
     vectors = _current_vectors(index.stamp)
-    if not vectors.ids:
+    if not vectors.ids or not enabled():
         return {}
     import numpy as np
 
