@@ -41,8 +41,9 @@ def _diff_rows(pairs):
             for f, old, new in pairs]
 
 
-def revision_list(*, tool) -> list[Revision]:
-    revisions = list(Revision.objects.filter(tool=tool).select_related("changed_by"))
+def revision_list(*, tool, limit: int | None = None) -> list[Revision]:
+    revisions = Revision.objects.filter(tool=tool).select_related("changed_by")
+    revisions = list(revisions[:limit] if limit else revisions)
     for revision in revisions:
         revision.diff = _diff_rows(record_diff(revision.before, revision.after))
     return revisions
