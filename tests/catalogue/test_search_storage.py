@@ -40,6 +40,7 @@ def test_full_reindex_sweeps_documents_of_tools_deleted_elsewhere(tool_factory):
     from atlas.catalogue.services import search_reindex
     kept, gone = tool_factory("Kept Lantern"), tool_factory("Gone Lantern")
     Tool.objects.filter(pk=gone.pk).delete()  # an ORM delete, bypassing the services
+    assert text_match(parse_query("lantern")) == [kept.pk]  # the database followed the delete
     search_reindex()
     assert text_match(parse_query("lantern")) == [kept.pk]
 
@@ -52,4 +53,6 @@ def test_transactional_tests_can_empty_the_tables(tool_factory):
     from django.core.management import call_command
     call_command("flush", interactive=False, verbosity=0)
     from atlas.catalogue.models import Tool
+    from atlas.catalogue.search import parse_query, text_match
     assert not Tool.objects.exists()
+    assert text_match(parse_query("flushed")) == []  # no stale document left for a reused id
