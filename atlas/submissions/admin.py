@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from atlas.accounts.admin import ReadOnlyAdmin
 from atlas.submissions.models import OrganisationContact, Revision, StoryExcerpt, Submission
 from atlas.submissions.services import submission_approve
 
@@ -38,19 +39,10 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(ReadOnlyAdmin):
     list_display = ("changed_at", "tool_slug", "action", "changed_by")
     list_filter = ("action",)
     readonly_fields = [f.name for f in Revision._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StoryExcerpt)
