@@ -89,7 +89,13 @@ def _edit_form(submission, data=None):
 
 def _edited_payload(submission, form):
     if submission.kind == Submission.Kind.TOOL:
-        return {**form.record(), "note": form.cleaned_data["note"]}
+        # The form edits the fields a public proposal has; what else the proposal carries (a
+        # harvested record's sources, deployments, origin...) is kept.
+        original, record = submission.payload, form.record()
+        first = (original.get("organization") or [{}])[0].get("name", "")
+        if form.cleaned_data["organisation"] == first and original.get("organization"):
+            record["organization"] = original["organization"]
+        return {**original, **record, "note": form.cleaned_data["note"]}
     current = tool_snapshot(submission.tool_id)
     return {"changes": form.changes(current), "source_url": form.cleaned_data["source_url"],
             "note": form.cleaned_data["note"]}

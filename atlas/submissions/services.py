@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from atlas.accounts.models import AuditEvent
 from atlas.accounts.services import audit_record
 from atlas.catalogue.models import Tool
-from atlas.catalogue.services import tool_verify
+from atlas.catalogue.services import organisation_upsert, tool_verify
 from atlas.submissions.models import Revision, StoryExcerpt, Submission
 from atlas.submissions.records import record_apply, record_diff, tool_snapshot, unique_slug
 from atlas.submissions.stories import StoryKeyError, public_key, story_seal
 
 Kind, Status = Submission.Kind, Submission.Status
+
+# Keys of a tool proposal's payload that are about the proposal, not part of the tool record:
+# the submitter's note, where the proposal came from (a harvest records the Atlas and the slug
+# there) and details of organisations the record names that this Atlas does not have yet.
+PROPOSAL_KEYS = ("note", "origin", "new_organisations")
+
+# Sent inside the approval's transaction once a proposed tool exists, so other apps can attach
+# what they know about it (the API app records a harvested tool's provenance). Arguments:
+# submission, tool, user.
+tool_proposal_approved = Signal()
 
 
 def submission_create(*, kind: str, payload: dict, tool: Tool | None = None,
@@ -81,12 +92,15 @@ def _approve(submission, user, payload):
     if payload is not None:
         submission.payload = payload
     if submission.kind == Kind.TOOL:
-        record = {k: v for k, v in submission.payload.items() if k != "note"}
-        record["slug"] = unique_slug(record["name"])
+        record = {k: v for k, v in submission.payload.items() if k not in PROPOSAL_KEYS}
+        record["slug"] = unique_slug(record.get("slug") or record["name"])
+        _organisations_create(submission.payload.get("new_organisations") or [])
         tool = record_apply(record)
         submission.tool = tool
         _revision(tool=tool, action=Revision.Action.CREATE, before=None, user=user,
                   submission=submission)
+        tool_proposal_approved.send(sender=Submission, submission=submission, tool=tool,
+                                    user=user)
     elif submission.kind == Kind.CORRECTION:
         if submission.tool_id is None:
             raise ValidationError("The tool this correction was for no longer exists.")
@@ -101,6 +115,22 @@ def _approve(submission, user, payload):
     audit_record(actor=user, action=AuditEvent.Action.APPROVE, object_type="submission",
                  object_id=submission.pk)
     return submission
+
+
+ORGANISATION_FIELDS = ("name", "aliases", "kind", "website", "headquarters_country", "source_url")
+
+
+def _organisations_create(organisations: list[dict]):
+    """Create the organisations a proposal describes, unless one with that slug exists by now."""
+    from atlas.catalogue.models import Organisation
+    for org in organisations:
+        slug = org.get("slug")
+        if not slug or Organisation.objects.filter(slug=slug).exists():
+            continue
+        try:
+            organisation_upsert(slug=slug, **{k: org[k] for k in ORGANISATION_FIELDS if k in org})
+        except (ValidationError, TypeError, ValueError) as exc:
+            raise ValidationError(f"new_organisations: {slug}: {exc}") from exc
 
 
 def submission_reject(*, submission: Submission, user, reason: str) -> Submission:
