@@ -45,6 +45,7 @@ class AuditEvent(models.Model):
         STORY_PURGE = "story-purge", _("purged stories")
         PUBLISH = "publish", _("published")
         ACCOUNT = "account", _("changed an account")
+        CHANGE = "change", _("changed a record")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

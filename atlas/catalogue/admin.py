@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from atlas.catalogue.models import ToolTranslation
+from atlas.catalogue.models import Organisation, ToolTranslation
 from atlas.catalogue.services import tool_translation_delete, tool_translation_upsert
+from atlas.submissions.record_admin import RevisedRecordAdmin
 
 
 @admin.register(ToolTranslation)
@@ -30,3 +31,14 @@ class ToolTranslationAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset.select_related("tool"):
             tool_translation_delete(tool=obj.tool, language=obj.language)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(RevisedRecordAdmin):
+    """Every change is validated as `atlas import` does and kept as a revision (record_save)."""
+
+    list_display = ("name", "slug", "kind", "headquarters_country")
+    list_filter = ("kind",)
+    search_fields = ("name", "slug")
+    fields = ("slug", "name", "aliases", "kind", "website", "headquarters_country", "source_url")
+    key_fields = ("slug",)

@@ -16,10 +16,19 @@ def helpline_upsert(*, country: str, name: str, **fields) -> tuple[Helpline, str
                                     for k in FIELDS):
         return helpline, "unchanged"
     result = "updated" if helpline else "created"
-    helpline = helpline or Helpline(country=country, name=name)
-    for key in FIELDS:
+    return helpline_save(helpline=helpline or Helpline(country=country, name=name),
+                         **fields), result
+
+
+@transaction.atomic
+def helpline_save(*, helpline: Helpline, **fields) -> Helpline:
+    """Write the given fields (country and name included) to this helpline, new or existing.
+
+    Curators' changes use this: a helpline renamed in the admin stays the same record.
+    """
+    for key in ("country", "name", *FIELDS):
         if key in fields:
             setattr(helpline, key, fields[key])
     helpline.full_clean()
     helpline.save()
-    return helpline, result
+    return helpline

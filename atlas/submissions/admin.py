@@ -40,8 +40,8 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 @admin.register(Revision)
 class RevisionAdmin(ReadOnlyAdmin):
-    list_display = ("changed_at", "tool_slug", "action", "changed_by")
-    list_filter = ("action",)
+    list_display = ("changed_at", "content_type", "record_key", "action", "changed_by")
+    list_filter = ("action", "content_type")
     readonly_fields = [f.name for f in Revision._meta.fields]
 
 

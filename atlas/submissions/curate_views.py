@@ -14,9 +14,10 @@ from atlas.catalogue.models import Tool
 from atlas.submissions import selectors
 from atlas.submissions.forms import CorrectionForm, ExcerptForm, RejectForm, SolutionForm, ToolForm
 from atlas.submissions.models import Revision, Submission
-from atlas.submissions.records import tool_snapshot
-from atlas.submissions.services import (story_excerpt_publish, submission_approve,
-                                        submission_reject, tool_revert, tool_verify_by_curator)
+from atlas.submissions.records import record_type, tool_snapshot
+from atlas.submissions.services import (revision_revert, story_excerpt_publish,
+                                        submission_approve, submission_reject,
+                                        tool_verify_by_curator)
 
 REVIEW = "submissions.review_submission"
 
@@ -75,7 +76,8 @@ def _edit_form(submission, data=None):
     if submission.kind == Submission.Kind.TOOL:
         p = submission.payload
         initial = {**p, "countries": ", ".join(p.get("countries", [])),
-                   "organisation": (p.get("organization") or [{}])[0].get("name", "")}
+                   "organisation": (p.get("organization") or [{}])[0].get("name", ""),
+                   "source_url": p.get("source_url") or (p.get("sources") or [{}])[0].get("url")}
         return ToolForm(data, initial=initial)
     if submission.kind == Submission.Kind.CORRECTION:
         current = tool_snapshot(submission.tool_id)
@@ -95,6 +97,8 @@ def _edited_payload(submission, form):
         first = (original.get("organization") or [{}])[0].get("name", "")
         if form.cleaned_data["organisation"] == first and original.get("organization"):
             record["organization"] = original["organization"]
+        if record["source_url"] in {s.get("url") for s in original.get("sources") or []}:
+            del record["source_url"]  # already among the proposal's sources
         return {**original, **record, "note": form.cleaned_data["note"]}
     current = tool_snapshot(submission.tool_id)
     return {"changes": form.changes(current), "source_url": form.cleaned_data["source_url"],
@@ -156,11 +160,11 @@ def verify(request, slug):
 def revert(request, pk):
     revision = get_object_or_404(Revision, pk=pk)
     try:
-        tool_revert(revision=revision, user=request.user)
+        new = revision_revert(revision=revision, user=request.user)
     except ValidationError as exc:
         return render(request, "submissions/refused.html", {"message": " ".join(exc.messages)},
                       status=400)
-    return redirect("submissions:tool_history", slug=revision.tool_slug)
+    return redirect(record_type(new.record).history_url(new.record))
 
 
 @staff_required("accounts.view_auditevent")

@@ -1,19 +1,24 @@
-"""Tool records (the import format) applied to the catalogue through its services and importer.
+"""Published records (the import format) applied through the catalogue's services and importer.
 
-Approvals and reverts validate a record exactly as `atlas import` does, then write it with
-atlas.catalogue.services; the submissions app never writes catalogue tables itself.
+Tools, organisations and helplines each have a RecordType: its snapshot is the exporters' record,
+and approvals, curators' edits and reverts validate a record exactly as `atlas import` does, then
+write it with the catalogue's (or helplines') services; this app never writes those tables itself.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from atlas.catalogue.exporters import tool_record
-from atlas.catalogue.importers import ImportReport, OrganisationResolver, RowChecker, ToolKind
-from atlas.catalogue.models import Tool
+from atlas.catalogue.exporters import helpline_record, organisation_record, tool_record
+from atlas.catalogue.importers import (HelplineKind, ImportReport, OrganisationKind,
+                                       OrganisationResolver, RowChecker, ToolKind)
+from atlas.catalogue.models import Organisation, Tool
 from atlas.catalogue.selectors import tools_with_relations
-from atlas.catalogue.services import catalogue_changed, search_reindex
+from atlas.catalogue.services import catalogue_changed, organisation_upsert, search_reindex
+from atlas.helplines.models import Helpline
+from atlas.helplines.services import helpline_save
 
 # Labels for diff tables, reusing the catalogue's own translated field names.
 RECORD_LABELS = {
@@ -28,7 +33,13 @@ RECORD_LABELS = {
     "year_launched": _("year launched"), "survivor_involvement": _("survivor involvement"),
     "processes_victim_data": _("processes personal data of victims"),
     "evidence": _("evidence cautions"),
+    # organisations and helplines
+    "kind": _("kind"), "source_url": _("source URL"), "country": _("country"),
+    "phone": _("phone"), "sms": _("SMS"), "hours": _("hours"),
+    "source_date": _("source read on"), "last_verified": _("last verified"),
 }
+# A helpline's languages are the languages it answers in, not an interface's.
+HELPLINE_LABELS = {**RECORD_LABELS, "languages": _("languages")}
 
 
 def tool_snapshot(tool_id: int) -> dict:
@@ -43,20 +54,118 @@ def record_diff(before: dict | None, after: dict) -> list[tuple[str, object, obj
             if key != "slug" and before.get(key) != after.get(key)]
 
 
-def record_apply(record: dict) -> Tool:
-    """Validate a record as the importer does and write it; ValidationError lists the problems."""
+def record_check(kind, record: dict, context: dict | None = None):
+    """The importer's data for a record of this import kind; ValidationError lists the problems."""
     checker = RowChecker("submission", 1, record, "record")
-    context = {"organisations": OrganisationResolver()}
-    kind = ToolKind()
-    data = kind.check(checker, context)
+    data = kind.check(checker, {} if context is None else context)
     if checker.problems:
-        raise ValidationError([f"{p.column}: {p.reason} (value: {p.value[:80]!r})"
+        raise ValidationError([f"{p.column}: {p.reason} (value: {str(p.value)[:80]!r})"
                                for p in checker.problems])
+    return data
+
+
+def record_apply(record: dict, *, created_organisations: list | None = None) -> Tool:
+    """Validate a tool record as the importer does and write it.
+
+    Organisations the record names that do not exist yet are created, as `atlas import` does;
+    their slugs are appended to created_organisations when a list is given.
+    """
+    resolver = OrganisationResolver()
+    context = {"organisations": resolver}
+    kind = ToolKind()
+    data = record_check(kind, record, context)
+    known = set(resolver.existing)
     kind.write(data, ImportReport("submission", "tools"), context)
+    if created_organisations is not None:
+        created_organisations += sorted(resolver.existing - known)
     tool = Tool.objects.get(slug=data.slug)
     search_reindex(tool_ids=[tool.pk])
     catalogue_changed()
     return tool
+
+
+class RecordType:
+    """A kind of published record that has revisions: its snapshot, key, labels and writer."""
+
+    name = ""
+    model = None
+    labels = RECORD_LABELS
+
+    def snapshot(self, obj) -> dict:
+        raise NotImplementedError
+
+    def key(self, obj) -> str:
+        return obj.slug
+
+    def history_url(self, obj) -> str:
+        return reverse(f"submissions:{self.name}_history", args=[obj.slug])
+
+    def check(self, record: dict):
+        """The importer's data for the record; ValidationError lists its problems."""
+        raise NotImplementedError
+
+    def apply(self, record: dict, instance=None):
+        """Validate the record as the importer does and write it to instance (or a new record)."""
+        raise NotImplementedError
+
+
+class ToolRecord(RecordType):
+    name, model = "tool", Tool
+
+    def snapshot(self, obj):
+        return tool_snapshot(obj.pk)
+
+    def check(self, record):
+        return record_check(ToolKind(), record, {"organisations": OrganisationResolver()})
+
+    def apply(self, record, instance=None):
+        return record_apply({**record, "slug": instance.slug} if instance else record)
+
+
+class OrganisationRecord(RecordType):
+    name, model = "organisation", Organisation
+
+    def snapshot(self, obj):
+        return organisation_record(obj)
+
+    def check(self, record):
+        return record_check(OrganisationKind(), record)
+
+    def apply(self, record, instance=None):
+        data = self.check(record)
+        if instance is not None:  # the slug is the organisation's key: it is never changed here
+            data["slug"] = instance.slug
+        org, _result = organisation_upsert(**data)
+        return org
+
+
+class HelplineRecord(RecordType):
+    name, model = "helpline", Helpline
+    labels = HELPLINE_LABELS
+
+    def snapshot(self, obj):
+        return helpline_record(obj)
+
+    def key(self, obj):
+        return f"{obj.country}/{obj.name}"
+
+    def history_url(self, obj):  # one page per country
+        return reverse("submissions:helpline_history", args=[obj.country])
+
+    def check(self, record):
+        return record_check(HelplineKind(), record)
+
+    def apply(self, record, instance=None):
+        data = self.check(record)
+        return helpline_save(helpline=instance or Helpline(), **data)
+
+
+RECORD_TYPES = {t.model: t for t in (ToolRecord(), OrganisationRecord(), HelplineRecord())}
+
+
+def record_type(model_or_obj) -> RecordType:
+    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    return RECORD_TYPES[model._meta.concrete_model]
 
 
 def unique_slug(name: str) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.utils.translation import gettext as _
 
 from atlas.catalogue.models import Tool
 from atlas.geo.countries import country_name, is_country_code
 from atlas.submissions.models import Revision, StoryExcerpt, Submission
-from atlas.submissions.records import RECORD_LABELS, record_diff
+from atlas.submissions.records import RECORD_LABELS, record_diff, record_type
 from atlas.submissions.vocabularies import STORY_TOPICS
 
 
@@ -36,16 +38,26 @@ def display_value(value) -> str:
     return str(value)
 
 
-def _diff_rows(pairs):
-    return [(RECORD_LABELS.get(f, f), display_value(old), display_value(new))
-            for f, old, new in pairs]
+def _diff_rows(pairs, labels=RECORD_LABELS):
+    return [(labels.get(f, f), display_value(old), display_value(new)) for f, old, new in pairs]
 
 
-def revision_list(*, tool, limit: int | None = None) -> list[Revision]:
-    revisions = Revision.objects.filter(tool=tool).select_related("changed_by")
+def revision_list(*, records, limit: int | None = None) -> list[Revision]:
+    """The revisions of some records of one kind (a tool; a country's helplines), newest first.
+
+    records is an object or a queryset; revisions of records since deleted are kept out.
+    """
+    if isinstance(records, models.Model):
+        model, ids = type(records), [records.pk]
+    else:
+        model, ids = records.model, records.values("pk")
+    revisions = Revision.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=ids,
+    ).select_related("changed_by")
     revisions = list(revisions[:limit] if limit else revisions)
+    labels = record_type(model).labels
     for revision in revisions:
-        revision.diff = _diff_rows(record_diff(revision.before, revision.after))
+        revision.diff = _diff_rows(record_diff(revision.before, revision.after), labels)
     return revisions
 
 

@@ -1,18 +1,27 @@
-"""Writes for submissions, reviews, revisions and story excerpts. Web UI, admin and tests use these."""
+"""Writes for submissions, reviews, revisions and story excerpts. Web UI, admin and tests use these.
+
+Every curator's write checks its permission first (a refusal is audited and kept), then runs in
+one transaction (_guarded).
+"""
 
 from __future__ import annotations
 
+import functools
+
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from atlas.accounts.models import AuditEvent
 from atlas.accounts.services import audit_record
-from atlas.catalogue.models import Tool
+from atlas.catalogue.models import Organisation, Tool
 from atlas.catalogue.services import organisation_upsert, tool_verify
 from atlas.submissions.models import Revision, StoryExcerpt, Submission
-from atlas.submissions.records import record_apply, record_diff, tool_snapshot, unique_slug
+from atlas.submissions.records import (record_apply, record_diff, record_type, tool_snapshot,
+                                       unique_slug)
 from atlas.submissions.stories import StoryKeyError, public_key, story_seal
 
 Kind, Status = Submission.Kind, Submission.Status
@@ -59,11 +68,29 @@ def _require(user, perm):
         raise PermissionDenied(perm)
 
 
-def _revision(*, tool: Tool, action: str, before: dict | None, user,
+def _guarded(perm):
+    """A curator's write: the permission is checked first, then the service runs in a transaction.
+
+    perm is a permission name, or a function of the service's keyword arguments that returns one.
+    """
+    def decorator(service):
+        atomic = transaction.atomic(service)
+
+        @functools.wraps(service)
+        def wrapper(*, user, **kwargs):
+            _require(user, perm(**kwargs) if callable(perm) else perm)
+            return atomic(user=user, **kwargs)
+        return wrapper
+    return decorator
+
+
+def _revision(*, obj, action: str, before: dict | None, user, after: dict | None = None,
               submission: Submission | None = None) -> Revision:
-    after = tool_snapshot(tool.pk)
+    kind = record_type(obj)
+    after = kind.snapshot(obj) if after is None else after
     return Revision.objects.create(
-        tool=tool, tool_slug=tool.slug, action=action, before=before, after=after,
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+        record_key=kind.key(obj), action=action, before=before, after=after,
         changed_fields=[f for f, _old, _new in record_diff(before, after)],
         changed_by=user, submission=submission)
 
@@ -72,57 +99,67 @@ def correction_record(*, tool: Tool, changes: dict) -> dict:
     return {**tool_snapshot(tool.pk), **changes}
 
 
+def _already_reviewed(submission):
+    if submission.status != Status.PENDING:
+        raise ValidationError(_("This submission has already been reviewed."))
+
+
+def _reviewed(submission, user, action):
+    submission.reviewed_by, submission.reviewed_at = user, timezone.now()
+    submission.full_clean()
+    submission.save()
+    audit_record(actor=user, action=action, object_type="submission", object_id=submission.pk)
+    return submission
+
+
+@_guarded("submissions.review_submission")
 def submission_approve(*, submission: Submission, user, payload: dict | None = None) -> Submission:
     """Publish a pending submission; payload replaces the submitted content (edit, then approve).
 
-    A new tool is created, a correction applied to its tool, each with a revision. Stories are
-    published through story_excerpt_publish instead.
+    A new tool is created, a correction applied to its tool, each with a revision (and one for
+    each organisation the approval creates). Stories are published through story_excerpt_publish.
     """
-    _require(user, "submissions.review_submission")
-    return _approve(submission, user, payload)
-
-
-@transaction.atomic
-def _approve(submission, user, payload):
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if submission.status != Status.PENDING:
-        raise ValidationError("This submission has already been reviewed.")
+    _already_reviewed(submission)
     if submission.kind == Kind.STORY:
-        raise ValidationError("Stories are published as excerpts written by a curator.")
+        raise ValidationError(_("Stories are published as excerpts written by a curator."))
     if payload is not None:
         submission.payload = payload
+    created = []
     if submission.kind == Kind.TOOL:
         record = {k: v for k, v in submission.payload.items() if k not in PROPOSAL_KEYS}
         record["slug"] = unique_slug(record.get("slug") or record["name"])
-        _organisations_create(submission.payload.get("new_organisations") or [])
-        tool = record_apply(record)
+        created += _organisations_create(submission.payload.get("new_organisations") or [])
+        tool = record_apply(record, created_organisations=created)
         submission.tool = tool
-        _revision(tool=tool, action=Revision.Action.CREATE, before=None, user=user,
+        _revision(obj=tool, action=Revision.Action.CREATE, before=None, user=user,
                   submission=submission)
         tool_proposal_approved.send(sender=Submission, submission=submission, tool=tool,
                                     user=user)
     elif submission.kind == Kind.CORRECTION:
         if submission.tool_id is None:
-            raise ValidationError("The tool this correction was for no longer exists.")
+            raise ValidationError(_("The tool this correction was for no longer exists."))
         before = tool_snapshot(submission.tool_id)
         changes = submission.payload.get("changes", {})
-        tool = record_apply({**before, **changes})
-        _revision(tool=tool, action=Revision.Action.UPDATE, before=before, user=user,
+        tool = record_apply({**before, **changes}, created_organisations=created)
+        _revision(obj=tool, action=Revision.Action.UPDATE, before=before, user=user,
+                  submission=submission)
+    for org in Organisation.objects.filter(slug__in=created):
+        _revision(obj=org, action=Revision.Action.CREATE, before=None, user=user,
                   submission=submission)
     submission.status = Status.APPROVED
-    submission.reviewed_by, submission.reviewed_at = user, timezone.now()
-    submission.save()
-    audit_record(actor=user, action=AuditEvent.Action.APPROVE, object_type="submission",
-                 object_id=submission.pk)
-    return submission
+    return _reviewed(submission, user, AuditEvent.Action.APPROVE)
 
 
 ORGANISATION_FIELDS = ("name", "aliases", "kind", "website", "headquarters_country", "source_url")
 
 
-def _organisations_create(organisations: list[dict]):
-    """Create the organisations a proposal describes, unless one with that slug exists by now."""
-    from atlas.catalogue.models import Organisation
+def _organisations_create(organisations: list[dict]) -> list[str]:
+    """Create the organisations a proposal describes, unless one with that slug exists by now.
+
+    Returns the slugs created.
+    """
+    created = []
     for org in organisations:
         slug = org.get("slug")
         if not slug or Organisation.objects.filter(slug=slug).exists():
@@ -130,73 +167,87 @@ def _organisations_create(organisations: list[dict]):
         try:
             organisation_upsert(slug=slug, **{k: org[k] for k in ORGANISATION_FIELDS if k in org})
         except (ValidationError, TypeError, ValueError) as exc:
-            raise ValidationError(f"new_organisations: {slug}: {exc}") from exc
+            problem = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            raise ValidationError(_("New organisation %(slug)s: %(problem)s")
+                                  % {"slug": slug, "problem": problem}) from exc
+        created.append(slug)
+    return created
 
 
+@_guarded("submissions.review_submission")
 def submission_reject(*, submission: Submission, user, reason: str) -> Submission:
-    _require(user, "submissions.review_submission")
-    return _reject(submission, user, reason)
-
-
-@transaction.atomic
-def _reject(submission, user, reason):
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if submission.status != Status.PENDING:
-        raise ValidationError("This submission has already been reviewed.")
+    _already_reviewed(submission)
     if not reason.strip():
-        raise ValidationError("Give a reason for rejecting.")
+        raise ValidationError(_("Give a reason for rejecting."))
     submission.status, submission.reason = Status.REJECTED, reason.strip()
-    submission.reviewed_by, submission.reviewed_at = user, timezone.now()
-    submission.full_clean()
-    submission.save()
-    audit_record(actor=user, action=AuditEvent.Action.REJECT, object_type="submission",
-                 object_id=submission.pk)
-    return submission
+    return _reviewed(submission, user, AuditEvent.Action.REJECT)
 
 
-def tool_revert(*, revision: Revision, user) -> Revision:
-    """Restore the tool as it was before this revision's change; itself a new revision."""
-    _require(user, "submissions.revert_revision")
-    return _revert(revision, user)
+def _change_permission(*, model, instance=None, record=None) -> str:
+    meta = model._meta
+    return f"{meta.app_label}.{'change' if instance is not None else 'add'}_{meta.model_name}"
 
 
-@transaction.atomic
-def _revert(revision, user):
-    if revision.tool_id is None or revision.before is None:
-        raise ValidationError("This revision created the tool; there is no earlier version.")
-    before = tool_snapshot(revision.tool_id)
-    tool = record_apply({**revision.before, "slug": revision.tool_slug})
-    new = _revision(tool=tool, action=Revision.Action.REVERT, before=before, user=user)
-    audit_record(actor=user, action=AuditEvent.Action.REVERT, object_type="tool",
-                 object_id=f"{tool.slug} to before revision {revision.pk}")
+@_guarded(_change_permission)
+def record_save(*, user, model, record: dict, instance=None):
+    """A curator's change to a record (an organisation or a helpline, from the admin): validated
+    as `atlas import` validates it, written through the app's service, kept as a revision.
+
+    record is in the import format of its kind; instance is the record to change, or None to
+    create one. Saving a record unchanged writes no revision.
+    """
+    kind = record_type(model)
+    before = None
+    if instance is not None:
+        instance = model.objects.select_for_update().get(pk=instance.pk)
+        before = kind.snapshot(instance)
+    elif model is Organisation and Organisation.objects.filter(slug=record.get("slug")).exists():
+        raise ValidationError(_("An organisation with this slug already exists."))
+    obj = kind.apply(record, instance)
+    after = kind.snapshot(obj)
+    if after != before:
+        _revision(obj=obj, action=Revision.Action.UPDATE if before else Revision.Action.CREATE,
+                  before=before, after=after, user=user)
+        audit_record(actor=user, action=AuditEvent.Action.CHANGE, object_type=kind.name,
+                     object_id=kind.key(obj))
+    return obj
+
+
+@_guarded("submissions.revert_revision")
+def revision_revert(*, revision: Revision, user) -> Revision:
+    """Restore a record as it was before this revision's change; itself a new revision.
+
+    The earlier version is checked by the importer's rules again, as any change is.
+    """
+    if revision.before is None:
+        raise ValidationError(_("This revision created the record; there is no earlier version."))
+    obj = revision.record
+    if obj is None:
+        raise ValidationError(_("This record no longer exists."))
+    kind = record_type(obj)
+    before = kind.snapshot(obj)
+    obj = kind.apply(revision.before, instance=obj)
+    new = _revision(obj=obj, action=Revision.Action.REVERT, before=before, user=user)
+    audit_record(actor=user, action=AuditEvent.Action.REVERT, object_type=kind.name,
+                 object_id=f"{kind.key(obj)} to before revision {revision.pk}")
     return new
 
 
+@_guarded("catalogue.change_tool")
 def tool_verify_by_curator(*, tool: Tool, user) -> Tool:
-    _require(user, "catalogue.change_tool")
-    return _verify(tool, user)
-
-
-@transaction.atomic
-def _verify(tool, user):
     snapshot = tool_snapshot(tool.pk)
     tool = tool_verify(tool=tool, user=user)
-    Revision.objects.create(tool=tool, tool_slug=tool.slug, action=Revision.Action.VERIFY,
-                            before=snapshot, after=snapshot, changed_by=user)
+    _revision(obj=tool, action=Revision.Action.VERIFY, before=snapshot, after=snapshot, user=user)
     audit_record(actor=user, action=AuditEvent.Action.VERIFY, object_type="tool",
                  object_id=tool.slug)
     return tool
 
 
+@_guarded("submissions.add_storyexcerpt")
 def story_excerpt_publish(*, user, text: str, countries=(), topics=(), tools=(),
                           submission: Submission | None = None) -> StoryExcerpt:
     """Publish an anonymised excerpt a curator wrote; marks its story or solution approved."""
-    _require(user, "submissions.add_storyexcerpt")
-    return _publish(user, text, countries, topics, tools, submission)
-
-
-@transaction.atomic
-def _publish(user, text, countries, topics, tools, submission):
     excerpt = StoryExcerpt(text=text, countries=list(countries), topics=list(topics),
                            tools=list(tools), published_by=user, submission=submission)
     excerpt.full_clean()

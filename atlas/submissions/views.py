@@ -6,10 +6,14 @@ but nothing is stored.
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from atlas.catalogue import selectors as catalogue
+from atlas.catalogue.models import Organisation
+from atlas.geo.countries import get_country
+from atlas.helplines.models import Helpline
 from atlas.submissions import selectors
 from atlas.submissions.duplicates import tool_duplicates
 from atlas.submissions.contact import contact_relay, tool_contact_addresses
@@ -158,14 +162,42 @@ def submit_story(request):
                   status=400 if form.errors else 200)
 
 
+def _history(request, *, title, back_url, back_label, records, several=False):
+    """The revisions of a record (or of several, each then named), with revert for curators."""
+    return render(request, "submissions/history.html", {
+        "title": title, "back_url": back_url, "back_label": back_label, "several": several,
+        "revisions": selectors.revision_list(records=records),
+        "can_revert": request.user.has_perm("submissions.revert_revision"),
+    })
+
+
 def tool_history(request, slug):
     tool = catalogue.tool_get(slug=slug)
     if tool is None:
         raise Http404(_("No tool with this address."))
-    return render(request, "submissions/tool_history.html", {
-        "tool": tool, "revisions": selectors.revision_list(tool=tool),
-        "can_revert": request.user.has_perm("submissions.revert_revision"),
-    })
+    return _history(request, records=tool, back_url=tool.get_absolute_url(),
+                    back_label=_("Back to the tool"),
+                    title=_("Revision history of %(name)s") % {"name": tool.name})
+
+
+def organisation_history(request, slug):
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404(_("No organisation with this address."))
+    return _history(request, records=organisation, back_url=organisation.get_absolute_url(),
+                    back_label=_("Back to the organisation"),
+                    title=_("Revision history of %(name)s") % {"name": organisation.name})
+
+
+def helpline_history(request, code):
+    country = get_country(code)
+    if country is None:
+        raise Http404(_("Unknown country code."))
+    return _history(request, records=Helpline.objects.filter(country=country.code), several=True,
+                    back_url=reverse("helplines:country", args=[country.code]),
+                    back_label=_("Back to the helplines"),
+                    title=_("Revision history of the helplines in %(country)s")
+                    % {"country": country.name})
 
 
 def _excerpts(request):

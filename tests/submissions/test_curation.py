@@ -7,8 +7,8 @@ from atlas.accounts.models import AuditEvent
 from atlas.catalogue.models import Tool
 from atlas.catalogue.selectors import tool_search
 from atlas.submissions.models import Revision, StoryExcerpt, Submission
-from atlas.submissions.services import (story_excerpt_publish, submission_approve,
-                                        submission_create, submission_reject, tool_revert,
+from atlas.submissions.services import (revision_revert, story_excerpt_publish,
+                                        submission_approve, submission_create, submission_reject,
                                         tool_verify_by_curator)
 
 PROPOSAL = {"name": "Harbour Watch", "website": "https://harbour.example",
@@ -23,6 +23,10 @@ def proposal(**changes):
     return submission_create(kind="tool", payload={**PROPOSAL, **changes})
 
 
+def revisions_of(obj):
+    return Revision.objects.filter(content_type__model=obj._meta.model_name, object_id=obj.pk)
+
+
 def test_approving_a_new_tool_creates_it_searchable_with_a_revision_and_audit(curator):
     submission = submission_approve(submission=proposal(), user=curator)
     tool = Tool.objects.get(name="Harbour Watch")
@@ -31,8 +35,12 @@ def test_approving_a_new_tool_creates_it_searchable_with_a_revision_and_audit(cu
     assert tool.roles.get().organisation.name == "Harbour Trust"
     assert tool.sources.get().url == "https://harbour.example/about"
     assert tool in tool_search(q="harbour").tools
-    revision = Revision.objects.get(tool=tool)
+    revision = revisions_of(tool).get()
     assert revision.action == "create" and revision.changed_by == curator and revision.before is None
+    # the organisation the approval created has its own first revision
+    organisation = tool.roles.get().organisation
+    assert revisions_of(organisation).get().action == "create"
+    assert revisions_of(organisation).get().submission == submission
     assert AuditEvent.objects.filter(action="approve", actor=curator,
                                      object_id=str(submission.pk)).exists()
 
@@ -96,7 +104,7 @@ def test_a_correction_shows_a_field_by_field_diff_and_approving_applies_it(
     tool.refresh_from_db()
     assert tool.status == "dormant" and tool.purposes == ["worker-voice", "reporting-hotline"]
     assert tool.short_description.endswith("in ports.")
-    revision = Revision.objects.get(tool=tool)
+    revision = revisions_of(tool).get()
     assert set(revision.changed_fields) == {"status", "purposes", "description"}
 
 
@@ -147,8 +155,9 @@ def test_history_is_on_the_tool_page_and_a_curator_can_revert(client, curator_cl
 
 def test_a_creation_cannot_be_reverted(curator):
     submission_approve(submission=proposal(), user=curator)
-    with pytest.raises(ValidationError):
-        tool_revert(revision=Revision.objects.get(), user=curator)
+    tool = Tool.objects.get()
+    with pytest.raises(ValidationError, match="created the record"):
+        revision_revert(revision=revisions_of(tool).get(), user=curator)
 
 
 def test_a_curator_marks_a_tool_verified_from_the_page(client, curator_client, curator, tool_factory):
@@ -203,7 +212,7 @@ def test_the_admin_action_approves_through_the_same_service(client, curator):
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.status == "approved" and Tool.objects.get().name == "Harbour Watch"
-    assert Revision.objects.get().changed_by == curator
+    assert revisions_of(Tool.objects.get()).get().changed_by == curator
 
 
 def test_an_organisation_editors_proposal_names_them_for_the_curator(client, curator_client,
