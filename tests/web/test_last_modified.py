@@ -1,0 +1,108 @@
+"""Public pages send Last-Modified from the data's change stamps (issue 7: low bandwidth); forms
+and pages for one visitor do not."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django.utils.http import http_date, parse_http_date
+
+pytestmark = pytest.mark.django_db
+
+
+def _last_change():
+    from atlas.api.http import data_last_modified
+    return data_last_modified()
+
+
+@pytest.fixture
+def catalogue(tool_factory, organisation_factory):
+    """A small catalogue whose change stamps lie an hour back (so a write moves them)."""
+    organisation_factory("Nairobi Watch", headquarters_country="KE")
+    tool_factory("Cotton Tracer", organisations=["Nairobi Watch"], countries=["KE"],
+                 purposes=["supply-chain-transparency"], slug="cotton-tracer")
+    from atlas.helplines.services import helpline_upsert
+    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
+                    source_url="https://example.org/ke")
+    from atlas.catalogue.models import CatalogueVersion
+    from atlas.helplines.models import Helpline
+    earlier = timezone.now() - timedelta(hours=1)
+    CatalogueVersion.objects.update(changed_at=earlier)
+    Helpline.objects.update(updated_at=earlier - timedelta(hours=1))
+    return earlier
+
+
+@pytest.mark.parametrize("path", ["/", "/tools/", "/fr/tools/cotton-tracer/", "/organisations/",
+                                  "/helplines/KE/", "/map/", "/insights/", "/about/"])
+def test_a_public_page_is_last_modified_when_the_catalogue_last_changed(client, catalogue, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Last-Modified"] == http_date(catalogue.timestamp())
+    assert response["ETag"]  # still the primary validator
+
+
+def test_if_modified_since_the_last_change_answers_not_modified(client, catalogue):
+    first = client.get("/tools/cotton-tracer/")
+    again = client.get("/tools/cotton-tracer/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304
+    assert again.content == b""
+    older = http_date(catalogue.timestamp() - 60)
+    assert client.get("/tools/cotton-tracer/", HTTP_IF_MODIFIED_SINCE=older).status_code == 200
+
+
+def test_an_etag_that_no_longer_matches_wins_over_if_modified_since(client, catalogue):
+    first = client.get("/tools/")
+    again = client.get("/tools/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"],
+                       HTTP_IF_NONE_MATCH='"an-older-page"')
+    assert again.status_code == 200  # e.g. the templates changed on a deploy
+
+
+def test_a_catalogue_write_moves_last_modified_forward(client, catalogue, tool_factory):
+    before = client.get("/tools/")["Last-Modified"]
+    tool_factory("Fresh Tool", countries=["KE"], purposes=["training"], slug="fresh-tool")
+    after = client.get("/tools/")
+    assert parse_http_date(after["Last-Modified"]) > parse_http_date(before)
+    assert after["Last-Modified"] == http_date(_last_change().timestamp())
+    stale = client.get("/tools/", HTTP_IF_MODIFIED_SINCE=before)
+    assert stale.status_code == 200
+
+
+def test_a_helpline_change_moves_the_helplines_page_forward(client, catalogue):
+    from atlas.helplines.services import helpline_upsert
+    before = client.get("/helplines/KE/")["Last-Modified"]
+    helpline_upsert(country="KE", name="Kenya Anti-Trafficking Line", kind="trafficking-hotline",
+                    phone="0800", source_url="https://example.org/ke2")
+    assert parse_http_date(client.get("/helplines/KE/")["Last-Modified"]) > parse_http_date(before)
+
+
+def test_another_process_s_write_shows_once_the_date_is_read_again(client, catalogue,
+                                                                   monkeypatch):
+    from atlas.catalogue.models import CatalogueVersion
+    from atlas.web import middleware
+    monkeypatch.setattr(middleware, "REREAD_AFTER", 3600)
+    before = client.get("/tools/")["Last-Modified"]
+    later = timezone.now()
+    CatalogueVersion.objects.update(changed_at=later)  # no signal here, as in another process
+    assert client.get("/tools/")["Last-Modified"] == before  # read at most every few seconds
+    monkeypatch.setattr(middleware, "REREAD_AFTER", 0)
+    assert client.get("/tools/")["Last-Modified"] == http_date(later.timestamp())
+
+
+@pytest.mark.parametrize("path", ["/submit/tool/", "/submit/story/", "/account/login/"])
+def test_forms_send_no_last_modified(client, catalogue, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert not response.has_header("Last-Modified")
+    # and so are never answered 304 from a date
+    again = client.get(path, HTTP_IF_MODIFIED_SINCE=http_date(timezone.now().timestamp() + 60))
+    assert again.status_code == 200
+
+
+def test_pages_for_a_signed_in_visitor_send_no_last_modified(client, catalogue,
+                                                             django_user_model):
+    user = django_user_model.objects.create_user("reader", password="x" * 12)
+    client.force_login(user)
+    response = client.get("/tools/")
+    assert response.status_code == 200
+    assert not response.has_header("Last-Modified")
