@@ -5,7 +5,7 @@ from atlas.api.models import HarvestedRecord
 
 @admin.register(HarvestedRecord)
 class HarvestedRecordAdmin(admin.ModelAdmin):
-    """Read-only: provenance is written by `atlas harvest` only."""
+    """Read-only: provenance is written when a curator approves a harvested proposal."""
 
     list_display = ("tool", "instance", "first_harvested_at", "last_changed_at")
     list_filter = ("instance",)

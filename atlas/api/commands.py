@@ -36,11 +36,10 @@ def cmd_harvest(args) -> int:
         progress.close()
     for slug, reason in report.refused:
         print(f"  refused {slug}: {reason}", file=sys.stderr)
-    for slug, why in report.proposed:
+    for slug in report.proposed:
+        print(f"  proposed new tool {slug}")
+    for slug, why in report.corrections:
         print(f"  proposed a correction to {slug} (the record here is {why})")
-    for label, slugs in (("created", report.created), ("updated", report.updated)):
-        for slug in slugs:
-            print(f"  {label} {slug}")
     print(report.summary())
     return 0
 
@@ -98,7 +97,8 @@ def register(subparsers) -> None:
     from atlas.api.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 
     p = subparsers.add_parser(
-        "harvest", help="pull every tool from another Atlas's API and merge it, with provenance")
+        "harvest", help="pull every tool from another Atlas's API into the review queue, "
+        "with provenance")
     p.add_argument("url", help="address of the other Atlas, e.g. https://atlas.example.org")
     p.add_argument("--dry-run", action="store_true",
                    help="fetch and compare, print the summary, write nothing")

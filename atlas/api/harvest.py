@@ -1,16 +1,19 @@
-"""Harvesting: pull every tool from another Atlas's API and merge it here, with provenance.
+"""Harvesting: pull every tool from another Atlas's API and propose it here, with provenance.
 
 Everything is fetched and checked before anything is written; the writes then happen in one
 transaction. A response that is slow, too large, not JSON or not shaped like the Atlas API stops
 the harvest with a message naming the URL, and nothing changes.
 
-Merge policy, until the curation workflow can hold proposed corrections:
-- a tool this Atlas does not have is created, unverified, with its origin recorded;
-- a tool that an earlier harvest brought from the same Atlas is updated if it changed;
-- a tool that is identical here counts as unchanged, whatever its origin;
-- any other difference (a local record, one from another Atlas, or one a curator has verified
-  since) is never written: it becomes a pending correction in the curators' review queue, once
-  (an identical pending proposal is not filed again);
+A harvest never publishes anything itself: curators review everything before it is public.
+- a tool this Atlas does not have becomes a pending proposal of a new tool in the review queue,
+  with its origin (the Atlas and its slug there) and the details of organisations it names that
+  this Atlas lacks; approving it creates the tool and records the provenance (HarvestedRecord);
+- a tool this Atlas has (by provenance, else by slug) and that is identical here counts as
+  unchanged, whatever its origin;
+- a tool that differs becomes a pending correction, field by field, in the review queue;
+- a proposal identical to one that is pending, or that a curator rejected, is not filed again:
+  running a harvest twice changes nothing. A pending proposal of a new tool that changed at the
+  source since is brought up to date instead of filed twice;
 - a record that fails the importer's checks is refused, with the reason.
 """
 
@@ -33,8 +36,7 @@ from atlas.api.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 from atlas.api.models import HarvestedRecord
 from atlas.catalogue.importers import OrganisationResolver, RowChecker, ToolKind
 from atlas.catalogue.models import Organisation, Tool
-from atlas.catalogue.services import (catalogue_changed, organisation_upsert, search_reindex,
-                                      tool_upsert)
+from atlas.catalogue.services import organisation_upsert, tool_upsert
 
 API_PATH = "/api/v1"
 PER_PAGE = 100
@@ -49,20 +51,18 @@ class HarvestError(Exception):
 @dataclass
 class HarvestReport:
     instance: str
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
+    proposed: list[str] = field(default_factory=list)  # new tools filed for review (their slugs)
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (local slug, why)
     unchanged: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (slug, reason)
-    proposed: list[tuple[str, str]] = field(default_factory=list)  # (slug, why) as corrections
-    organisations_created: list[str] = field(default_factory=list)
     written: bool = False
 
     def summary(self) -> str:
-        verb = "harvested" if self.written else "would harvest (dry run)"
-        return (f"{self.instance}: {verb} {len(self.created)} created, {len(self.updated)} "
-                f"updated, {len(self.unchanged)} unchanged, {len(self.refused)} refused; "
-                f"{len(self.proposed)} corrections proposed for review; "
-                f"{len(self.organisations_created)} organisations created")
+        verb = "proposed" if self.written else "would propose (dry run)"
+        return (f"{self.instance}: {verb} {len(self.proposed)} new tools and "
+                f"{len(self.corrections)} corrections for review; {len(self.unchanged)} "
+                f"unchanged, {len(self.refused)} refused. Nothing is published until a curator "
+                "approves it.")
 
 
 def normalise_instance(url: str) -> str:
@@ -263,81 +263,125 @@ def harvest(url: str, *, dry_run: bool = False, timeout: float = DEFAULT_TIMEOUT
     return report
 
 
-class _Differs(Exception):
-    def __init__(self, changes):
-        self.changes = changes
+class _TrialWrite(Exception):
+    """Rolls back a write made only to read the record back in the catalogue's record format."""
+
+    def __init__(self, result, record, organisations):
+        self.result, self.record, self.organisations = result, record, organisations
 
 
-def _propose_correction(local, changes, instance, report, why):
+def _trial(data, remote_orgs, resolver):
+    """The tool as this Atlas would store it (import-record format), and the organisations it
+    would need created; nothing stays written."""
+    from atlas.submissions.records import tool_snapshot
+
+    needed = [slug for slug, _role in data.organisations]
+    needed += [extra["organisation"] for extra in data.deployments.values()
+               if extra.get("organisation")]
+    by_name = {org.name: org for org in remote_orgs.values()}
+    try:
+        with transaction.atomic():
+            existing = set(Organisation.objects.filter(slug__in=needed)
+                           .values_list("slug", flat=True))
+            created = []
+            for slug in dict.fromkeys(needed):
+                if slug in existing:
+                    continue
+                remote = remote_orgs.get(slug) or by_name.get(resolver.names.get(slug, ""))
+                fields = {"name": resolver.names.get(slug) or slug, "kind": "other"}
+                if remote is not None:
+                    fields = {"name": remote.name, "aliases": remote.aliases, "kind": remote.kind,
+                              "website": remote.website,
+                              "headquarters_country": remote.headquarters_country,
+                              "source_url": remote.source_url}
+                organisation_upsert(slug=slug, **fields)
+                created.append({"slug": slug, **fields})
+            result = tool_upsert(data=data, reindex=False)
+            tool = Tool.objects.get(slug=data.slug)
+            raise _TrialWrite(result, tool_snapshot(tool.pk), created)
+    except _TrialWrite as trial:
+        return trial
+
+
+def _record_url(instance, slug):
+    return f"{instance}{API_PATH}/tools/{quote(slug, safe='')}"
+
+
+def _propose_tool(remote_slug, trial, report):
+    """File a new tool for review, unless the same proposal is pending or was rejected."""
+    from atlas.submissions.models import Submission
+    from atlas.submissions.services import submission_create
+    origin = {"instance": report.instance, "remote_slug": remote_slug,
+              "url": _record_url(report.instance, remote_slug)}
+    payload = {**trial.record, "origin": origin, "new_organisations": trial.organisations,
+               "note": f"Harvested from {report.instance}."}
+    earlier = (Submission.objects.filter(kind=Submission.Kind.TOOL,
+                                         payload__origin__instance=report.instance,
+                                         payload__origin__remote_slug=remote_slug)
+               .exclude(status=Submission.Status.APPROVED).order_by("-id").first())
+    if earlier is not None and earlier.payload == payload:
+        report.unchanged.append(remote_slug)
+        return
+    if earlier is not None and earlier.status == Submission.Status.PENDING:
+        earlier.payload = payload  # the source changed since: one proposal, kept current
+        earlier.save(update_fields=["payload"])
+    else:
+        submission_create(kind=Submission.Kind.TOOL, payload=payload)
+    report.proposed.append(remote_slug)
+
+
+def _propose_correction(local, changes, report, why, remote_slug):
     """File the source's version as a pending correction, unless the same one is pending."""
     from atlas.submissions.models import Submission
     from atlas.submissions.services import submission_create
-    source_url = f"{instance}{API_PATH}/tools/{quote(local.slug, safe='')}"
-    pending = Submission.objects.filter(kind=Submission.Kind.CORRECTION, tool=local,
-                                        status=Submission.Status.PENDING)
+    source_url = _record_url(report.instance, remote_slug)
+    earlier = Submission.objects.filter(kind=Submission.Kind.CORRECTION, tool=local).exclude(
+        status=Submission.Status.APPROVED)
     if any(s.payload.get("changes") == changes and s.payload.get("source_url") == source_url
-           for s in pending):
+           for s in earlier):
         report.unchanged.append(local.slug)
         return
     submission_create(kind=Submission.Kind.CORRECTION, tool=local, payload={
         "changes": changes, "source_url": source_url,
-        "note": f"Harvested from {instance}: the record there differs from this one, which is "
-                f"{why}."})
-    report.proposed.append((local.slug, why))
+        "note": f"Harvested from {report.instance}: the record there differs from this one, "
+                f"which is {why}."})
+    report.corrections.append((local.slug, why))
 
 
 def _write(checked, remote_orgs, resolver, report):
     from atlas.submissions.records import tool_snapshot
 
-    now = timezone.now()
-    by_name = {org.name: org for org in remote_orgs.values()}
-    needed = {slug for data in checked for slug, _role in data.organisations}
-    needed |= {extra["organisation"] for data in checked for extra in data.deployments.values()
-               if extra.get("organisation")}
-    for slug in sorted(needed - set(Organisation.objects.filter(slug__in=needed)
-                                    .values_list("slug", flat=True))):
-        remote = next((o for o in remote_orgs.values() if o.slug == slug), None) \
-            or by_name.get(resolver.names.get(slug, ""))
-        fields = {"name": resolver.names.get(slug) or slug, "kind": "other"}
-        if remote is not None:
-            fields = {"name": remote.name, "aliases": remote.aliases, "kind": remote.kind,
-                      "website": remote.website,
-                      "headquarters_country": remote.headquarters_country,
-                      "source_url": remote.source_url}
-        organisation_upsert(slug=slug, **fields)
-        report.organisations_created.append(slug)
-
-    existing = {t.slug: t for t in Tool.objects.filter(slug__in=[d.slug for d in checked])
-                .select_related("harvest_origin")}
-    changed_ids = []
+    origins = {h.remote_slug: h.tool for h in HarvestedRecord.objects.filter(
+        instance=report.instance).select_related("tool")}
+    by_slug = {t.slug: t for t in Tool.objects.filter(slug__in=[d.slug for d in checked])}
     for data in checked:
-        local = existing.get(data.slug)
-        origin = getattr(local, "harvest_origin", None) if local else None
-        ours = origin is not None and origin.instance == report.instance
-        allowed = local is None or (ours and not local.is_verified)
-        before = tool_snapshot(local.pk) if local is not None and not allowed else None
-        try:
-            with transaction.atomic():
-                result = tool_upsert(data=data, reindex=False)
-                if result == "updated" and not allowed:
-                    # Written only to read it back in the snapshot format, then rolled back.
-                    after = tool_snapshot(local.pk)
-                    raise _Differs({k: v for k, v in after.items() if before.get(k) != v})
-        except _Differs as differs:
-            why = ("verified here by a curator" if ours else
-                   "a local record" if origin is None else f"harvested from {origin.instance}")
-            _propose_correction(local, differs.changes, report.instance, report, why)
+        remote_slug = data.slug
+        local = origins.get(remote_slug) or by_slug.get(remote_slug)
+        if local is None:
+            _propose_tool(remote_slug, _trial(data, remote_orgs, resolver), report)
             continue
-        getattr(report, result).append(data.slug)
-        if result == "unchanged":
+        data.slug = local.slug
+        trial = _trial(data, remote_orgs, resolver)
+        if trial.result == "unchanged":
+            report.unchanged.append(local.slug)
             continue
-        tool = Tool.objects.get(slug=data.slug)
-        changed_ids.append(tool.pk)
-        HarvestedRecord.objects.update_or_create(
-            tool=tool, defaults={"instance": report.instance, "remote_slug": data.slug,
-                                 "last_changed_at": now},
-            create_defaults={"instance": report.instance, "remote_slug": data.slug,
-                             "first_harvested_at": now, "last_changed_at": now})
-    if changed_ids or report.organisations_created:
-        search_reindex(tool_ids=changed_ids)
-        catalogue_changed()
+        before = tool_snapshot(local.pk)
+        changes = {k: v for k, v in trial.record.items() if before.get(k) != v}
+        origin = HarvestedRecord.objects.filter(tool=local).first()
+        why = ("a local record" if origin is None else
+               "verified here by a curator" if local.is_verified else
+               f"harvested from {origin.instance} earlier")
+        _propose_correction(local, changes, report, why, remote_slug)
+
+
+def record_origin(sender, *, submission, tool, **kwargs):
+    """On approval of a harvested tool: remember where it came from, for the next harvest."""
+    origin = submission.payload.get("origin") or {}
+    if not (origin.get("instance") and origin.get("remote_slug")):
+        return
+    now = timezone.now()
+    HarvestedRecord.objects.update_or_create(
+        tool=tool, defaults={"instance": origin["instance"], "remote_slug": origin["remote_slug"],
+                             "last_changed_at": now},
+        create_defaults={"instance": origin["instance"], "remote_slug": origin["remote_slug"],
+                         "first_harvested_at": now, "last_changed_at": now})

@@ -7,7 +7,8 @@ from atlas.catalogue.models import Tool
 
 
 class HarvestedRecord(models.Model):
-    """Which Atlas a tool came from, and when a harvest created or last changed it.
+    """Which Atlas a tool came from: written when a curator approves a harvested proposal, so
+    later harvests recognise the tool (by the slug it has there) and propose corrections to it.
 
     A tool has at most one origin: a later harvest from another instance may not overwrite it.
     """

@@ -134,75 +134,172 @@ def _remote_detail(source, slug):
     return data
 
 
-def test_one_atlas_harvests_another_with_provenance_and_a_second_run_changes_nothing(
+def _curator():
+    from django.contrib.auth.models import User
+    return User.objects.create_superuser("curator", "c@example.org", "a-long-passphrase-1")
+
+
+def _approve(submission, curator, payload=None):
+    from atlas.submissions.services import submission_approve
+    return submission_approve(submission=submission, user=curator, payload=payload)
+
+
+def test_one_atlas_harvests_another_into_the_review_queue_and_a_second_run_changes_nothing(
         source_atlas, client, tool_factory):
+    from atlas.submissions.models import Submission
     tool_factory("Shared Tool", slug="shared-tool", organisations=["Beacon NGO"],
                  short_description="Exists on both sides.",
                  sources=[("https://beacon.example/shared", "", None)])
     tool_factory("Local Clash", slug="local-clash", short_description="Our own version.")
     report = harvest(source_atlas.url)
-    assert report.created == ["sms-line"]
+    assert report.proposed == ["sms-line"]
     assert report.unchanged == ["shared-tool"]
     assert report.refused == []
-    assert report.proposed == [("local-clash", "a local record")]
-    assert sorted(report.organisations_created) == ["field-partner"]
+    assert report.corrections == [("local-clash", "a local record")]
+
+    # Nothing is published by a harvest: the new tool and its new organisation wait for review.
+    assert not Tool.objects.filter(slug="sms-line").exists()
+    assert not Organisation.objects.filter(slug="field-partner").exists()
+    assert not HarvestedRecord.objects.exists()
+    proposal = Submission.objects.get(kind="tool", status="pending")
+    assert proposal.payload["origin"] == {
+        "instance": source_atlas.url, "remote_slug": "sms-line",
+        "url": f"{source_atlas.url}/api/v1/tools/sms-line"}
+    assert [o["slug"] for o in proposal.payload["new_organisations"]] == ["field-partner"]
+    assert proposal.payload["new_organisations"][0]["kind"] == "government"
     # The local record is kept; the source's version waits for a curator as a correction.
-    from atlas.submissions.models import Submission
     correction = Submission.objects.get(kind="correction", status="pending")
     assert correction.tool.slug == "local-clash"
     assert correction.payload["changes"] == {"description": "The source's version.",
                                              "sources": [{"url": "https://beacon.example/clash",
                                                           "title": "", "date_read": None}]}
     assert correction.payload["source_url"] == f"{source_atlas.url}/api/v1/tools/local-clash"
-
-    # The harvested record is the source's record, field by field.
-    assert _local_detail(client, "sms-line") == _remote_detail(source_atlas, "sms-line")
-    partner = Organisation.objects.get(slug="field-partner")
-    assert partner.kind == "government"
-    tool = Tool.objects.get(slug="sms-line")
-    assert tool.verified_at is None  # arrives for review, unverified
-    origin = HarvestedRecord.objects.get(tool=tool)
-    assert origin.instance == source_atlas.url and origin.remote_slug == "sms-line"
     assert Tool.objects.get(slug="local-clash").short_description == "Our own version."
 
-    stamp = (Tool.objects.get(slug="sms-line").updated_at, origin.last_changed_at)
     again = harvest(source_atlas.url + "/api/v1/")
-    assert (again.created, again.updated, sorted(again.unchanged)) == (
-        [], [], ["local-clash", "shared-tool", "sms-line"])
-    assert again.refused == again.proposed == again.organisations_created == []
-    assert Submission.objects.count() == 1  # the pending proposal is not filed twice
-    assert (Tool.objects.get(slug="sms-line").updated_at,
-            HarvestedRecord.objects.get(tool=tool).last_changed_at) == stamp
+    assert (again.proposed, again.corrections, again.refused) == ([], [], [])
+    assert sorted(again.unchanged) == ["local-clash", "shared-tool", "sms-line"]
+    assert Submission.objects.count() == 2  # pending proposals are not filed twice
 
-    # A change at the source updates the harvested record, and only it.
-    source_atlas.load("tools2.json", _source_tools(description="Now also by WhatsApp."))
+    # Approving the proposal publishes the source's record, field by field, with provenance.
+    curator = _curator()
+    _approve(proposal, curator)
+    assert _local_detail(client, "sms-line") == _remote_detail(source_atlas, "sms-line")
+    assert Organisation.objects.get(slug="field-partner").kind == "government"
+    tool = Tool.objects.get(slug="sms-line")
+    assert tool.verified_at is None
+    origin = HarvestedRecord.objects.get(tool=tool)
+    assert origin.instance == source_atlas.url and origin.remote_slug == "sms-line"
+    stamp = tool.updated_at
     third = harvest(source_atlas.url)
-    assert third.updated == ["sms-line"] and third.created == []
+    assert (third.proposed, third.corrections) == ([], [])
+    assert Submission.objects.count() == 2
+    assert Tool.objects.get(slug="sms-line").updated_at == stamp
+
+    # A change at the source becomes a proposed correction of the harvested record, and only it.
+    source_atlas.load("tools2.json", _source_tools(description="Now also by WhatsApp."))
+    fourth = harvest(source_atlas.url)
+    assert fourth.corrections == [("sms-line", f"harvested from {source_atlas.url} earlier")]
+    assert fourth.proposed == []
+    assert Tool.objects.get(slug="sms-line").short_description == "Reports trafficking by SMS."
+    change = Submission.objects.get(kind="correction", tool=tool, status="pending")
+    assert change.payload["changes"] == {"description": "Now also by WhatsApp."}
+    _approve(change, curator)
+    assert Tool.objects.get(slug="sms-line").short_description == "Now also by WhatsApp."
+    assert "sms-line" in harvest(source_atlas.url).unchanged
+
+    # Once a curator has verified the record, the proposal says so.
+    from atlas.catalogue.services import tool_verify
+    tool_verify(tool=Tool.objects.get(slug="sms-line"), user=curator)
+    source_atlas.load("tools3.json", _source_tools(description="Changed again."))
+    assert harvest(source_atlas.url).corrections == [("sms-line", "verified here by a curator")]
     assert Tool.objects.get(slug="sms-line").short_description == "Now also by WhatsApp."
 
-    # Once a curator verifies the harvested record, source changes become proposals too.
-    from atlas.catalogue.services import tool_verify
-    tool_verify(tool=Tool.objects.get(slug="sms-line"), user=None)
+
+def test_a_pending_proposal_follows_the_source_and_a_rejected_one_is_not_filed_again(
+        source_atlas):
+    from atlas.submissions.models import Submission
+    from atlas.submissions.services import submission_reject
+    harvest(source_atlas.url)
+    assert Submission.objects.filter(kind="tool").count() == 3
+    source_atlas.load("tools2.json", _source_tools(description="Now also by WhatsApp."))
+    report = harvest(source_atlas.url)
+    assert report.proposed == ["sms-line"]  # brought up to date, not filed twice
+    assert Submission.objects.filter(kind="tool").count() == 3
+    proposal = Submission.objects.get(kind="tool", payload__origin__remote_slug="sms-line")
+    assert proposal.payload["description"] == "Now also by WhatsApp."
+
+    submission_reject(submission=proposal, user=_curator(), reason="Not a trafficking tool.")
+    again = harvest(source_atlas.url)
+    assert again.proposed == [] and "sms-line" in again.unchanged
+    assert Submission.objects.filter(kind="tool").count() == 3
+    # A later change at the source is worth another look.
     source_atlas.load("tools3.json", _source_tools(description="Changed again."))
-    fourth = harvest(source_atlas.url)
-    assert fourth.updated == [] and fourth.proposed == [("sms-line", "verified here by a curator")]
-    assert Tool.objects.get(slug="sms-line").short_description == "Now also by WhatsApp."
+    assert harvest(source_atlas.url).proposed == ["sms-line"]
+    assert Submission.objects.filter(kind="tool", status="pending").count() == 3
+
+
+def test_a_harvested_tool_published_under_another_slug_is_still_recognised(
+        source_atlas, tool_factory):
+    from atlas.submissions.models import Submission
+    harvest(source_atlas.url)
+    # Meanwhile a different tool took the slug here.
+    tool_factory("Another SMS Line", slug="sms-line", short_description="Ours, unrelated.")
+    _approve(Submission.objects.get(kind="tool", payload__origin__remote_slug="sms-line"),
+             _curator())
+    published = HarvestedRecord.objects.get(remote_slug="sms-line").tool
+    assert published.slug == "sms-line-2" and published.name == "SMS Line"
+    report = harvest(source_atlas.url)
+    assert "sms-line-2" in report.unchanged
+    assert Tool.objects.get(slug="sms-line").short_description == "Ours, unrelated."
+
+
+def test_edit_then_approve_keeps_what_the_form_does_not_show(source_atlas, client, administrator):
+    from atlas.submissions.models import Submission
+    harvest(source_atlas.url)
+    proposal = Submission.objects.get(kind="tool", payload__origin__remote_slug="sms-line")
+    from django.urls import reverse
+    staff = sign_in_verified(client, administrator)
+    edit_url = reverse("submissions:edit", args=[proposal.pk])
+    form = staff.get(edit_url)
+    assert form.status_code == 200
+    initial = form.context["form"].initial
+    response = staff.post(edit_url, {
+        "name": "SMS Line (Kenya)", "website": initial.get("website") or "",
+        "description": "Reports trafficking by SMS, edited by a curator.",
+        "purposes": initial["purposes"], "technologies": initial["technologies"],
+        "users": initial.get("users", []), "exploitation": initial.get("exploitation", []),
+        "countries": initial["countries"], "source_url": initial["source_url"],
+        "organisation": initial["organisation"], "note": "edited"})
+    assert response.status_code == 302, (response.context["form"].errors,
+                                         response.context["errors"])
+    tool = Tool.objects.get(slug="sms-line")
+    assert tool.name == "SMS Line (Kenya)"
+    assert HarvestedRecord.objects.get(tool=tool).remote_slug == "sms-line"
+    kenya = tool.deployments.get(country="KE")
+    assert (kenya.note, kenya.organisation.slug) == ("pilot", "field-partner")
+    assert sorted(s.url for s in tool.sources.all()) == ["https://beacon.example/sms"]
+    assert tool.long_description == "Longer *text*."
+    assert Organisation.objects.get(slug="field-partner").kind == "government"
 
 
 def test_harvest_command_prints_a_summary_and_dry_run_writes_nothing(source_atlas, capsys):
     from atlas.cli import main
+    from atlas.submissions.models import Submission
     with pytest.raises(SystemExit) as exit_:
         main(["harvest", source_atlas.url, "--dry-run"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
-    assert "3 created, 0 updated, 0 unchanged, 0 refused" in out and "dry run" in out
-    assert "0 corrections proposed" in out
-    assert not Tool.objects.exists()
+    assert "would propose (dry run) 3 new tools and 0 corrections for review" in out
+    assert "0 unchanged, 0 refused" in out
+    assert not Submission.objects.exists()
     with pytest.raises(SystemExit) as exit_:
         main(["harvest", source_atlas.url])
     assert exit_.value.code == 0
-    assert "harvested 3 created" in capsys.readouterr().out
-    assert Tool.objects.count() == 3
+    out = capsys.readouterr().out
+    assert "proposed new tool sms-line" in out and "proposed 3 new tools" in out
+    assert Submission.objects.filter(kind="tool", status="pending").count() == 3
+    assert not Tool.objects.exists()
 
 
 # --- hostile sources ----------------------------------------------------------------------------
@@ -331,26 +428,26 @@ def test_bad_or_hostile_sources_fail_with_a_clear_message_and_change_nothing(
     assert list(Tool.objects.values_list("slug", "updated_at")) == before
     assert not Organisation.objects.filter(slug="ok").exists()
     assert not HarvestedRecord.objects.exists()
+    from atlas.submissions.models import Submission
+    assert not Submission.objects.exists()
 
 
-def test_a_record_that_fails_the_import_checks_is_refused_and_the_rest_is_harvested(
+def test_a_record_that_fails_the_import_checks_is_refused_and_the_rest_is_proposed(
         hostile_url):
+    from atlas.submissions.models import Submission
     report = harvest(f"{hostile_url}/one-invalid")
-    assert report.created == ["ok"]
+    assert report.proposed == ["ok"]
     assert [slug for slug, _ in report.refused] == ["ok2"]
     assert "unknown purposes term" in report.refused[0][1]
-    assert list(Tool.objects.values_list("slug", flat=True)) == ["ok"]
+    assert [s.payload["slug"] for s in Submission.objects.all()] == ["ok"]
+    assert not Tool.objects.exists()
 
 
 def test_a_proposed_correction_is_approved_through_the_review_queue(source_atlas, tool_factory):
-    from django.contrib.auth.models import User
-
     from atlas.submissions.models import Submission
-    from atlas.submissions.services import submission_approve
     tool_factory("Local Clash", slug="local-clash", short_description="Our own version.")
     harvest(source_atlas.url)
-    curator = User.objects.create_superuser("curator", "c@example.org", "a-long-passphrase-1")
-    submission_approve(submission=Submission.objects.get(tool__slug="local-clash"), user=curator)
+    _approve(Submission.objects.get(tool__slug="local-clash"), _curator())
     assert Tool.objects.get(slug="local-clash").short_description == "The source's version."
     assert harvest(source_atlas.url).unchanged == ["local-clash", "shared-tool", "sms-line"]
 
@@ -401,4 +498,5 @@ def test_harvest_shows_a_progress_bar_on_terminals(hostile_url, monkeypatch, cap
         main(["harvest", f"{hostile_url}/one-invalid"])
     assert exit_.value.code == 0
     assert "harvest:" in terminal.getvalue() and "/2 [" in terminal.getvalue()  # a bar of 2
-    assert "1 created, 0 updated, 0 unchanged, 1 refused" in capsys.readouterr().out
+    assert "proposed 1 new tools and 0 corrections for review; 0 unchanged, 1 refused" in \
+        capsys.readouterr().out
