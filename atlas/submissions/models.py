@@ -39,6 +39,10 @@ class Submission(models.Model):
     duplicates = models.JSONField(_("possible duplicates"), default=list, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+    # Set only for a correction from an organisation editor to a tool of their own organisation.
+    organisation = models.ForeignKey("catalogue.Organisation", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("on behalf of"))
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)

@@ -17,7 +17,7 @@ from atlas.submissions.vocabularies import STORY_TOPICS
 
 def submission_queue(*, status: str = Submission.Status.PENDING) -> dict:
     """Submissions with a status, grouped by kind in a fixed order."""
-    qs = Submission.objects.filter(status=status).select_related("tool")
+    qs = Submission.objects.filter(status=status).select_related("tool", "organisation")
     groups = {kind: [] for kind in Submission.Kind.values}
     for submission in qs:
         groups[submission.kind].append(submission)
@@ -116,16 +116,36 @@ def excerpt_as_dict(excerpt) -> dict:
             "countries": excerpt.countries, "topics": excerpt.topics, "tools": excerpt.tools}
 
 
+PROPOSE_FOR_ORGANISATION = "submissions.propose_for_organisation"
+
+
+def editor_organisations(*, user) -> list:
+    """The organisations a signed-in organisation editor speaks for (none for anyone else)."""
+    from atlas.accounts.models import Membership
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(PROPOSE_FOR_ORGANISATION):
+        return []
+    return [m.organisation for m in Membership.objects.filter(user=user)
+            .select_related("organisation").order_by("organisation__name")]
+
+
+def editor_organisation_for(*, user, tool):
+    """The editor's organisation linked to this tool (any role), or None: an editor speaks only
+    for the tools of their own organisations."""
+    organisations = editor_organisations(user=user)
+    linked = set(tool.roles.filter(organisation__in=organisations)
+                 .values_list("organisation_id", flat=True)) if organisations else set()
+    return next((org for org in organisations if org.pk in linked), None)
+
+
 def account_overview(*, user) -> dict:
     """An organisation editor's organisations with their tools, and the user's submissions."""
-    from atlas.accounts.models import Membership
-    organisations = [m.organisation for m in Membership.objects.filter(user=user)
-                     .select_related("organisation").order_by("organisation__name")]
+    organisations = editor_organisations(user=user)
     tools = (Tool.objects.filter(roles__organisation__in=organisations).distinct()
              .order_by("name").only("slug", "name"))
     return {
         "organisations": organisations,
         "tools": list(tools),
         "submissions": list(Submission.objects.filter(submitted_by=user)
-                            .select_related("tool").order_by("-received_on", "-id")[:100]),
+                            .select_related("tool", "organisation")
+                            .order_by("-received_on", "-id")[:100]),
     }

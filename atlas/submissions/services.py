@@ -22,6 +22,7 @@ from atlas.catalogue.services import organisation_upsert, tool_verify
 from atlas.submissions.models import Revision, StoryExcerpt, Submission
 from atlas.submissions.records import (record_apply, record_diff, record_type, tool_snapshot,
                                        unique_slug)
+from atlas.submissions.selectors import editor_organisation_for
 from atlas.submissions.stories import StoryKeyError, public_key, story_seal
 
 Kind, Status = Submission.Kind, Submission.Status
@@ -39,11 +40,20 @@ tool_proposal_approved = Signal()
 
 def submission_create(*, kind: str, payload: dict, tool: Tool | None = None,
                       duplicates=(), submitted_by=None) -> Submission:
-    """A tool proposal, correction or solution, pending review. Stories use story_submit."""
+    """A tool proposal, correction or solution, pending review. Stories use story_submit.
+
+    A correction from an organisation editor to a tool of their organisation is marked as coming
+    from that organisation; from anyone else (an editor of another organisation included) it is
+    an ordinary public correction.
+    """
     if kind == Kind.STORY:
         raise ValueError("stories are sealed: use story_submit")
+    submitted_by = submitted_by if getattr(submitted_by, "pk", None) else None
+    organisation = None
+    if kind == Kind.CORRECTION and tool is not None and submitted_by is not None:
+        organisation = editor_organisation_for(user=submitted_by, tool=tool)
     submission = Submission(kind=kind, payload=payload, tool=tool, duplicates=list(duplicates),
-                            submitted_by=submitted_by if getattr(submitted_by, "pk", None) else None)
+                            submitted_by=submitted_by, organisation=organisation)
     submission.full_clean()
     submission.save()
     return submission

@@ -119,8 +119,11 @@ def submit_correction(request, slug):
                                    "wrong, then send the form."))
     else:
         form = CorrectionForm(initial=initial)
+    speaking_for = selectors.editor_organisation_for(user=request.user, tool=tool)
     return render(request, "submissions/correction_form.html", {
-        "form": form, "tool": tool}, status=400 if form.errors else 200)
+        "form": form, "tool": tool, "speaking_for": speaking_for,
+        "editor_elsewhere": not speaking_for and bool(selectors.editor_organisations(
+            user=request.user))}, status=400 if form.errors else 200)
 
 
 @never_cache

@@ -215,20 +215,6 @@ def test_the_admin_action_approves_through_the_same_service(client, curator):
     assert revisions_of(Tool.objects.get()).get().changed_by == curator
 
 
-def test_an_organisation_editors_proposal_names_them_for_the_curator(client, curator_client,
-                                                                     editor, tool_factory):
-    tool = tool_factory("Harbour Watch", short_description="Lets port workers report abuse at sea.")
-    client.force_login(editor)
-    client.post(f"/submit/correction/{tool.slug}/", {
-        "name": "Harbour Watch", "description": "Lets port workers report abuse at sea, and more.",
-        "countries": "", "status": "unknown", "cost": "unknown", "access": "unknown",
-        "source_url": "https://news.example/harbour"})
-    submission = Submission.objects.get()
-    assert submission.submitted_by == editor and submission.status == "pending"
-    page = curator_client.get(f"/curate/submissions/{submission.pk}/").content.decode()
-    assert "Sent by the signed-in account editor (Editor Org)" in page
-
-
 def test_the_stories_page_names_countries_topics_and_tools_and_has_a_json_twin(
         client, curator, tool_factory):
     tool = tool_factory("Harbour Watch")
