@@ -39,9 +39,12 @@ def detail(request, pk, *, errors=(), reject_form=None, status=200):
     if submission.kind == Submission.Kind.CORRECTION and submission.tool_id:
         diff = selectors.correction_diff(submission=submission,
                                          current=tool_snapshot(submission.tool_id))
+    proposal = (selectors.tool_proposal_view(submission=submission)
+                if submission.kind == Submission.Kind.TOOL else None)
     duplicates = Tool.objects.filter(slug__in=submission.duplicates)
     return render(request, "submissions/curate/detail.html", {
         "submission": submission, "diff": diff, "duplicates": duplicates, "errors": errors,
+        "proposal": proposal,
         "reject_form": reject_form or RejectForm(),
     }, status=status)
 

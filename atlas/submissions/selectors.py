@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from atlas.catalogue.models import Tool
 from atlas.geo.countries import country_name, is_country_code
@@ -59,6 +61,70 @@ def revision_list(*, records, limit: int | None = None) -> list[Revision]:
     for revision in revisions:
         revision.diff = _diff_rows(record_diff(revision.before, revision.after), labels)
     return revisions
+
+
+# The order in which a tool proposal's fields are shown to curators (the import columns, then
+# what a record can carry besides them); anything else a payload holds comes after, by name.
+PROPOSAL_ORDER = ("slug", "name", "aliases", "organization", "website", "year_launched",
+                  "description", "long_description", "purposes", "technologies", "users",
+                  "exploitation", "countries", "deployments", "headquarters_country", "languages",
+                  "cost", "access", "licence", "source_repository", "status",
+                  "survivor_involvement", "processes_victim_data", "evidence", "source_url",
+                  "source_title", "source_date", "sources")
+ORGANISATION_ORDER = ("name", "slug", "aliases", "kind", "website", "headquarters_country",
+                      "source_url")
+PROPOSAL_LABELS = {**RECORD_LABELS, "slug": _lazy("slug"), "source_url": _lazy("Source"),
+                   "source_title": _lazy("title of the source"),
+                   "source_date": _lazy("source read on")}
+
+
+def _is_web_address(url) -> bool:
+    return isinstance(url, str) and urlsplit(url).scheme in ("http", "https")
+
+
+def _proposal_value(key, value) -> str:
+    if key == "deployments" and isinstance(value, list):
+        return "; ".join(", ".join(str(d[k]) for k in ("country", "year", "note", "organisation",
+                                                        "source_url") if d.get(k))
+                         for d in value if isinstance(d, dict))
+    if key == "sources" and isinstance(value, list):
+        return "; ".join(" ".join(str(x) for x in (s.get("url"), s.get("title"),
+                                                  s.get("date_read")) if x)
+                         for s in value if isinstance(s, dict))
+    return display_value(value)
+
+
+def _labelled(record: dict, order) -> list[tuple[str, str]]:
+    """(label, text) for every field with a value, known fields first in the given order."""
+    keys = [k for k in order if k in record] + sorted(k for k in record if k not in order)
+    rows = [(PROPOSAL_LABELS.get(k, k), _proposal_value(k, record[k])) for k in keys]
+    return [(label, text) for label, text in rows if text]
+
+
+@dataclass
+class ProposalView:
+    fields: list
+    note: str = ""
+    origin: dict | None = None  # {instance, url (a web address or ""), remote_slug}
+    organisations: list = field(default_factory=list)  # [(name, [(label, text)])]
+
+
+def tool_proposal_view(*, submission: Submission) -> ProposalView:
+    """A tool proposal as curators read it: labelled fields, where it came from, the new
+    organisations it would create."""
+    from atlas.submissions.services import PROPOSAL_KEYS
+    payload = submission.payload
+    record = {k: v for k, v in payload.items() if k not in PROPOSAL_KEYS}
+    origin = payload.get("origin") if isinstance(payload.get("origin"), dict) else None
+    if origin is not None:
+        origin = {"instance": str(origin.get("instance") or ""),
+                  "remote_slug": str(origin.get("remote_slug") or ""),
+                  "url": origin["url"] if _is_web_address(origin.get("url")) else ""}
+    organisations = [(str(org.get("name") or org.get("slug") or ""),
+                      _labelled({k: v for k, v in org.items() if k != "name"}, ORGANISATION_ORDER))
+                     for org in payload.get("new_organisations") or [] if isinstance(org, dict)]
+    return ProposalView(fields=_labelled(record, PROPOSAL_ORDER), note=str(payload.get("note") or ""),
+                        origin=origin, organisations=organisations)
 
 
 def correction_diff(*, submission: Submission, current: dict) -> list[tuple[str, str, str]]:

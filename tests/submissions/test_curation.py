@@ -232,3 +232,39 @@ def test_the_stories_page_names_countries_topics_and_tools_and_has_a_json_twin(
     assert bad.status_code == 400 and bad.json()["errors"][0]["param"] == "topic"
     html = client.get("/stories/?country=XX").content.decode()
     assert "unknown ISO 3166-1 alpha-2 country code" in html and "WhatsApp" in html
+
+
+def test_the_curator_reads_a_harvested_proposal_with_labels_origin_and_new_organisations(
+        curator_client):
+    submission = proposal(
+        slug="harbour-watch", aliases=["HW", "Harbour"], long_description="Longer text here.",
+        sources=[{"url": "https://harbour.example/report", "title": "Annual report",
+                  "date_read": "2026-01-05"}],
+        deployments=[{"country": "TH", "year": 2021, "note": "pilot", "source_url": "",
+                      "organisation": ""}],
+        organization=[{"name": "Field Partner", "role": "implementer"}],
+        origin={"instance": "https://atlas.example.org", "remote_slug": "harbour-watch-2",
+                "url": "https://atlas.example.org/api/v1/tools/harbour-watch-2"},
+        new_organisations=[{"slug": "field-partner", "name": "Field Partner", "aliases": [],
+                            "kind": "government", "website": "https://partner.example",
+                            "headquarters_country": "TH", "source_url": ""}])
+    page = curator_client.get(f"/curate/submissions/{submission.pk}/").content.decode()
+    assert ('<a href="https://atlas.example.org/api/v1/tools/harbour-watch-2" '
+            'rel="noreferrer noopener nofollow">Harvested from https://atlas.example.org</a>') in page
+    assert "<dt>Aliases</dt><dd>HW; Harbour</dd>" in page
+    assert "<dt>Long description (Markdown)</dt><dd>Longer text here.</dd>" in page
+    assert "<dt>Organisations</dt><dd>Field Partner [implementer]</dd>" in page
+    assert "<dt>Where it is used</dt><dd>TH, 2021, pilot</dd>" in page
+    assert "https://harbour.example/report Annual report 2026-01-05" in page
+    assert "<dt>Note</dt><dd>hello</dd>" in page
+    new = page.split('id="new-organisations"')[1].split("</section>")[0]
+    assert "<h3>Field Partner</h3>" in new and "<dt>Kind</dt><dd>government</dd>" in new
+    assert "<dt>Headquarters country</dt><dd>TH</dd>" in new
+    assert "<dt>origin</dt>" not in page and "<dt>new_organisations</dt>" not in page
+    assert "remote_slug" not in page  # no raw payload dump
+
+
+def test_an_origin_that_is_not_a_web_address_is_not_linked(curator_client):
+    submission = proposal(origin={"instance": "elsewhere", "url": "javascript:alert(1)"})
+    page = curator_client.get(f"/curate/submissions/{submission.pk}/").content.decode()
+    assert "Harvested from elsewhere" in page and "javascript:" not in page
