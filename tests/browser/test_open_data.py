@@ -4,11 +4,8 @@ and the API docs page needs nothing from outside."""
 import json
 
 import pytest
-from django.apps import apps
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, available_apps=[
-                  a.name for a in apps.get_app_configs()])]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
