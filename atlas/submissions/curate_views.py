@@ -49,6 +49,11 @@ def detail(request, pk, *, errors=(), reject_form=None, status=200):
     }, status=status)
 
 
+def _detail_refused(request, pk, **context):
+    """The submission's page again, with what was wrong (a service's or the form's errors)."""
+    return detail.__wrapped__(request, pk, status=400, **context)
+
+
 @staff_required(REVIEW)
 @require_POST
 def approve(request, pk):
@@ -56,7 +61,7 @@ def approve(request, pk):
     try:
         submission_approve(submission=submission, user=request.user)
     except ValidationError as exc:
-        return detail.__wrapped__(request, pk, errors=exc.messages, status=400)
+        return _detail_refused(request, pk, errors=exc.messages)
     return redirect("submissions:queue")
 
 
@@ -70,9 +75,9 @@ def reject(request, pk):
             submission_reject(submission=submission, user=request.user,
                               reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            return detail.__wrapped__(request, pk, errors=exc.messages, status=400)
+            return _detail_refused(request, pk, errors=exc.messages)
         return redirect("submissions:queue")
-    return detail.__wrapped__(request, pk, reject_form=form, status=400)
+    return _detail_refused(request, pk, reject_form=form)
 
 
 def _edit_form(submission, data=None):

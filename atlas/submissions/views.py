@@ -49,6 +49,28 @@ def _thanks():
     return redirect("submissions:thanks")
 
 
+def _received(request, form_class, **kwargs):
+    """(form, None) for a public POST to read, or (None, response) when it ends before that:
+    too large or over the rate limit (refused), or a filled honeypot (thanks, nothing stored)."""
+    refusal = _refusal(request)
+    if refusal:
+        return None, refusal
+    form = form_class(request.POST, **kwargs)
+    return (None, _thanks()) if form.is_bot else (form, None)
+
+
+def _form_page(request, template, form, **context):
+    return render(request, template, {"form": form, **context},
+                  status=400 if form.errors else 200)
+
+
+def _tool_or_404(slug):
+    tool = catalogue.tool_get(slug=slug)
+    if tool is None:
+        raise Http404(_("No tool with this address."))
+    return tool
+
+
 @never_cache
 def submit_index(request):
     return render(request, "submissions/index.html")
@@ -67,13 +89,11 @@ def _submitter(request):
 def submit_tool(request):
     duplicates = []
     if request.method == "POST":
-        refusal = _refusal(request)
-        if refusal:
-            return refusal
-        form = ToolForm(request.POST, confirm_duplicates="not_duplicate" in request.POST
-                        or "duplicates_shown" in request.POST)
-        if form.is_bot:
-            return _thanks()
+        form, done = _received(request, ToolForm,
+                               confirm_duplicates="not_duplicate" in request.POST
+                               or "duplicates_shown" in request.POST)
+        if done:
+            return done
         if form.is_valid():
             d = form.cleaned_data
             duplicates = tool_duplicates(name=d["name"], website=d["website"],
@@ -88,24 +108,18 @@ def submit_tool(request):
             form.is_valid()
     else:
         form = ToolForm()
-    return render(request, "submissions/tool_form.html", {
-        "form": form, "duplicates": duplicates}, status=400 if form.errors else 200)
+    return _form_page(request, "submissions/tool_form.html", form, duplicates=duplicates)
 
 
 @never_cache
 def submit_correction(request, slug):
-    tool = catalogue.tool_get(slug=slug)
-    if tool is None:
-        raise Http404(_("No tool with this address."))
+    tool = _tool_or_404(slug)
     current = tool_snapshot(tool.pk)
     initial = CorrectionForm.initial_from(current)
     if request.method == "POST":
-        refusal = _refusal(request)
-        if refusal:
-            return refusal
-        form = CorrectionForm(request.POST, initial=initial)
-        if form.is_bot:
-            return _thanks()
+        form, done = _received(request, CorrectionForm, initial=initial)
+        if done:
+            return done
         if form.is_valid():
             changes = form.changes(current)
             if changes:
@@ -120,21 +134,17 @@ def submit_correction(request, slug):
     else:
         form = CorrectionForm(initial=initial)
     speaking_for = selectors.editor_organisation_for(user=request.user, tool=tool)
-    return render(request, "submissions/correction_form.html", {
-        "form": form, "tool": tool, "speaking_for": speaking_for,
-        "editor_elsewhere": not speaking_for and bool(selectors.editor_organisations(
-            user=request.user))}, status=400 if form.errors else 200)
+    return _form_page(request, "submissions/correction_form.html", form, tool=tool,
+                      speaking_for=speaking_for, editor_elsewhere=not speaking_for and bool(
+                          selectors.editor_organisations(user=request.user)))
 
 
 @never_cache
 def submit_solution(request):
     if request.method == "POST":
-        refusal = _refusal(request)
-        if refusal:
-            return refusal
-        form = SolutionForm(request.POST)
-        if form.is_bot:
-            return _thanks()
+        form, done = _received(request, SolutionForm)
+        if done:
+            return done
         if form.is_valid():
             payload = {k: v for k, v in form.cleaned_data.items() if k != "homepage"}
             submission_create(kind=Submission.Kind.SOLUTION, payload=payload,
@@ -142,27 +152,22 @@ def submit_solution(request):
             return _thanks()
     else:
         form = SolutionForm()
-    return render(request, "submissions/solution_form.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return _form_page(request, "submissions/solution_form.html", form)
 
 
 @never_cache
 def submit_story(request):
     accepting = public_key() is not None
     if request.method == "POST" and accepting:
-        refusal = _refusal(request)
-        if refusal:
-            return refusal
-        form = StoryForm(request.POST)
-        if form.is_bot:
-            return _thanks()
+        form, done = _received(request, StoryForm)
+        if done:
+            return done
         if form.is_valid():
             story_submit(story={k: v for k, v in form.cleaned_data.items() if k != "homepage"})
             return _thanks()
     else:
         form = StoryForm()
-    return render(request, "submissions/story_form.html", {"form": form, "accepting": accepting},
-                  status=400 if form.errors else 200)
+    return _form_page(request, "submissions/story_form.html", form, accepting=accepting)
 
 
 def _history(request, *, title, back_url, back_label, records, several=False):
@@ -175,9 +180,7 @@ def _history(request, *, title, back_url, back_label, records, several=False):
 
 
 def tool_history(request, slug):
-    tool = catalogue.tool_get(slug=slug)
-    if tool is None:
-        raise Http404(_("No tool with this address."))
+    tool = _tool_or_404(slug)
     return _history(request, records=tool, back_url=tool.get_absolute_url(),
                     back_label=_("Back to the tool"),
                     title=_("Revision history of %(name)s") % {"name": tool.name})
@@ -226,22 +229,17 @@ def story_list_json(request):
 @never_cache
 def contact(request, slug):
     """Relay a message to the organisation behind a tool; its address is never shown."""
-    tool = catalogue.tool_get(slug=slug)
-    if tool is None:
-        raise Http404(_("No tool with this address."))
+    tool = _tool_or_404(slug)
     reachable = bool(tool_contact_addresses(tool=tool))
     form = ContactForm()
     if request.method == "POST" and reachable:
-        refusal = _refusal(request)
-        if refusal:
-            return refusal
-        form = ContactForm(request.POST)
-        if form.is_bot:
-            return _thanks()
+        form, done = _received(request, ContactForm)
+        if done:
+            return done
         if form.is_valid():
             d = form.cleaned_data
             contact_relay(tool=tool, sender_name=d["name"], sender_email=d["email"],
                           message=d["message"])
             return render(request, "submissions/contact_sent.html", {"tool": tool})
-    return render(request, "submissions/contact_form.html", {
-        "form": form, "tool": tool, "reachable": reachable}, status=400 if form.errors else 200)
+    return _form_page(request, "submissions/contact_form.html", form, tool=tool,
+                      reachable=reachable)
