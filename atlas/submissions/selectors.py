@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from atlas.catalogue.models import Tool
 from atlas.geo.countries import country_name, is_country_code
@@ -73,9 +73,10 @@ PROPOSAL_ORDER = ("slug", "name", "aliases", "organization", "website", "year_la
                   "source_title", "source_date", "sources")
 ORGANISATION_ORDER = ("name", "slug", "aliases", "kind", "website", "headquarters_country",
                       "source_url")
-PROPOSAL_LABELS = {**RECORD_LABELS, "slug": _lazy("slug"), "source_url": _lazy("Source"),
-                   "source_title": _lazy("title of the source"),
-                   "source_date": _lazy("source read on")}
+PROPOSAL_LABELS = {**RECORD_LABELS, "slug": gettext_lazy("slug"),
+                   "source_url": gettext_lazy("Source"),
+                   "source_title": gettext_lazy("title of the source"),
+                   "source_date": gettext_lazy("source read on")}
 
 
 def _is_web_address(url) -> bool:
