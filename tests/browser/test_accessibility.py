@@ -34,6 +34,7 @@ PAGES = [
     ("/insights/coverage/africa/", "table.coverage"),
     ("/helplines/", "main h1"),
     ("/helplines/KE/", "main h1"),
+    ("/helplines/KE/history/", "main h1"),  # the history pages of tools and organisations alike
 ]
 
 RUN_AXE = """async () => (await axe.run(document, {

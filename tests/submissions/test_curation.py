@@ -268,3 +268,15 @@ def test_an_origin_that_is_not_a_web_address_is_not_linked(curator_client):
     submission = proposal(origin={"instance": "elsewhere", "url": "javascript:alert(1)"})
     page = curator_client.get(f"/curate/submissions/{submission.pk}/").content.decode()
     assert "Harvested from elsewhere" in page and "javascript:" not in page
+
+
+def test_curators_read_the_services_refusals_in_their_language(curator):
+    from django.utils import translation
+    submission = proposal()
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        submission_reject(submission=submission, user=curator, reason=" ")
+    assert refused.value.messages == ["Indiquez le motif du rejet."]
+    submission_reject(submission=submission, user=curator, reason="Not a tech tool")
+    with translation.override("es"), pytest.raises(ValidationError) as refused:
+        submission_approve(submission=submission, user=curator)
+    assert refused.value.messages == ["Esta contribución ya ha sido revisada."]
