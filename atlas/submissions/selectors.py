@@ -124,8 +124,9 @@ def tool_proposal_view(*, submission: Submission) -> ProposalView:
     organisations = [(str(org.get("name") or org.get("slug") or ""),
                       _labelled({k: v for k, v in org.items() if k != "name"}, ORGANISATION_ORDER))
                      for org in payload.get("new_organisations") or [] if isinstance(org, dict)]
-    return ProposalView(fields=_labelled(record, PROPOSAL_ORDER), note=str(payload.get("note") or ""),
-                        origin=origin, organisations=organisations)
+    return ProposalView(fields=_labelled(record, PROPOSAL_ORDER),
+                        note=str(payload.get("note") or ""), origin=origin,
+                        organisations=organisations)
 
 
 def correction_diff(*, submission: Submission, current: dict) -> list[tuple[str, str, str]]:
