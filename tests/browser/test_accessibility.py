@@ -3,23 +3,9 @@
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.core.management.sql import emit_post_migrate_signal
 
-# available_apps makes the flush between tests TRUNCATE ... CASCADE on PostgreSQL, which the
-# search index table (a foreign key to catalogue_tool outside Django's models) requires.
-pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, available_apps=[
-                  a.name for a in apps.get_app_configs()])]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture(scope="module", autouse=True)
-def recreate_default_rows_afterwards(django_db_blocker):
-    """With available_apps the last flush skips post_migrate, which recreates content types and
-    permissions: put them back for the tests of other modules."""
-    yield
-    with django_db_blocker.unblock():
-        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
