@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import os
 import json
 import posixpath
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +34,21 @@ from atlas.offline.paths import (
 SEARCH_RECORDS = "offline/search-tools.js"
 SHAPES = "offline/shapes.js"
 SHIM = "/static/offline/fetch-shim.js"
+PAGE_SCRIPT = "/static/offline/page.js"
+QUICK_EXIT = "/static/atlas/js/quick-exit.js"
+# Detail pages whose bodies travel in one compressed bundle per language and section (PACK_FILE
+# in the section's folder): each page file keeps its language, title and what shows without
+# JavaScript; page.js fills in the body. Tool, organisation and country helpline pages are 97%
+# of the pages, and their bodies repeat the same navigation and labels, so one bundle
+# compresses them about tenfold.
+PACKED_VIEWS = {"catalogue:tool_detail", "catalogue:organisation_detail", "helplines:country"}
+PACK_FILE = "pages.js"
+# What a packed page's file keeps of its <head>: the rest comes with its bundle.
+STUB_HEAD = re.compile(r'<meta charset="utf-8">|<meta name="viewport"[^>]*>|<title>.*?</title>',
+                       re.S)
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+SAFETY_NOTE = re.compile(r'<aside class="safety-note".*?</aside>', re.S)
+VIEWPORT = "width=device-width, initial-scale=1"
 
 
 @dataclass
@@ -72,31 +91,75 @@ def _write(dest: Path, name: str, content: str | bytes) -> None:
         target.write_bytes(content)
 
 
+def _write_once(dest: Path, name: str, content: str) -> None:
+    """A file several language workers may write with the same content: written whole (to a
+    temporary name, then renamed), so no worker ever reads half of it."""
+    target = dest / name
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    temporary.write_text(content, "utf-8")
+    os.replace(temporary, target)
+
+
 def _head_scripts(page_file: str, scripts: list[str]) -> str:
     return "".join(f'<script src="{relative(page_file, s)}"></script>' for s in scripts)
 
 
 # Parts of pages that need a server: hidden in the copy, whose search page answers instead.
 HIDE_IN_COPY = {
-    "organisation_list": [('<form method="get" class="inline-filter">',
-                           '<form method="get" class="inline-filter" hidden>')],
-    "map": [("data-filter-form>", "data-filter-form hidden>"),
-            ('<aside class="facets"', '<aside hidden class="facets"')],
+    "catalogue:organisation_list": [('<form method="get" class="inline-filter">',
+                                     '<form method="get" class="inline-filter" hidden>')],
+    "geo:map": [("data-filter-form>", "data-filter-form hidden>"),
+                ('<aside class="facets"', '<aside hidden class="facets"')],
+    "helplines:index": [('class="inline-filter" id="country-picker">',
+                         'class="inline-filter" id="country-picker" hidden>')],
+    "insights:index": [("data-filter-form>", "data-filter-form hidden>")],
+    "insights:coverage_region": [("data-filter-form>", "data-filter-form hidden>")],
 }
+# Lists whose facet sidebar becomes one link to the search page (see facets_to_search).
+FACETS_TO_SEARCH = {"catalogue:tool_list", "insights:index", "insights:coverage_region"}
+# A tool page's links to forms and to its JSON and history, which all need the server (the main
+# navigation still leads to the page that says so).
+SERVER_ONLY = re.compile(r'<p class="data-links">.*?</p>|<p class="contribute-links">.*?</p>|'
+                         r'<section class="revisions".*?</section>', re.S)
+# A coverage matrix's empty cells: a link to an empty list says nothing the 0 does not.
+EMPTY_CELL_LINK = re.compile(r'<a href="[^"]*">0</a>')
 
 
 # What only crawlers and online visitors use: machine-readable alternates and JSON-LD (whose
-# URLs would name the exporting host) and descriptions for search engines. Indentation goes too, except where it is content.
+# URLs would name the exporting host), descriptions for search engines, the referrer policy and
+# the empty favicon (a file:// page sends neither a referrer nor a favicon request), hreflang
+# hints. The footer goes too: its links are in the main navigation, and its promise of a JSON
+# version of every list does not hold offline. Seven thousand pages carry each byte of these.
 FOR_CRAWLERS = re.compile(r'<script type="application/ld\+json">.*?</script>|'
-                          r'<link rel="alternate"[^>]*>|<meta name="description"[^>]*>', re.S)
+                          r'<link rel="alternate"[^>]*>|<meta name="description"[^>]*>|'
+                          r'<meta name="referrer"[^>]*>|<link rel="icon" href="data:,">|'
+                          r'<footer class="site-footer">.*?</footer>|'
+                          r' hreflang="[^"]*"', re.S)
+# Line breaks between two tags are dropped where they cannot show: next to a block-level tag
+# (never inside <pre> or <textarea>: pages with them keep all their whitespace).
+BLOCK_TAGS = frozenset(
+    "!doctype html head meta link title script body header nav main footer section article aside "
+    "div details summary form label input button p h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table "
+    "caption thead tbody tr th td".split())
+BETWEEN_TAGS = re.compile(r"(<(/?)([a-zA-Z][\w-]*|!DOCTYPE)[^<>]*>)[ \t]*\n\s*(?=<(/?)([a-zA-Z][\w-]*))")
 INDENT = re.compile(r"\n[ \t]+")
 BLANK_LINES = re.compile(r"\n{2,}")
+
+
+def _between_tags(match) -> str:
+    if match.group(3).lower() in BLOCK_TAGS or match.group(5).lower() in BLOCK_TAGS:
+        return match.group(1)
+    return match.group(1) + "\n"
 
 
 def trim(text: str) -> str:
     text = FOR_CRAWLERS.sub("", text)
     if "<pre" not in text and "<textarea" not in text:
         text = INDENT.sub("\n", text)
+        text = BETWEEN_TAGS.sub(_between_tags, text)
     return BLANK_LINES.sub("\n", text)
 
 
@@ -134,9 +197,12 @@ class LanguageExport:
         }, languages=tuple(languages))
         self.client = Client()
         self.result = LanguageResult(language)
+        self.packs: dict[str, dict[str, str]] = {}
+        self.map_scripts = [SHIM[1:], SHAPES, f"{self.prefix[1:]}map/offline-data.js"]
 
     def run(self) -> LanguageResult:
         with translation.override(self.language):
+            self.export_map_data()  # first: the map page names the data scripts it loads
             todo = list(dict.fromkeys(seed_paths(self.prefix)))
             seen = set(todo)
             while todo:
@@ -148,7 +214,7 @@ class LanguageExport:
                     elif path not in seen and language_of(path) == self.language:
                         seen.add(path)
                         todo.append(path)
-            self.export_map_data()
+            self.write_packs()
             self.export_own_pages()
         return self.result
 
@@ -163,24 +229,62 @@ class LanguageExport:
             _write(self.dest, page_file, response.content)
             return
         text = response.content.decode("utf-8")
-        name = getattr(response.resolver_match, "url_name", "")
+        name = getattr(response.resolver_match, "view_name", "")
         for old, new in HIDE_IN_COPY.get(name, []):
             text = text.replace(old, new, 1)
-        if name == "tool_list":
+        if name in FACETS_TO_SEARCH:
             text = facets_to_search(text, f"{self.prefix}search/")
-        elif name == "tool_detail":
-            text = similar_by_name(text)
+        if name.startswith("insights:"):
+            text = EMPTY_CELL_LINK.sub("0", text)
+        elif name == "catalogue:tool_detail":
+            text = SERVER_ONLY.sub("", similar_by_name(text))
         if path == self.map_path:
             # The map reads JSON with fetch(), which file:// refuses: a shim answers it from data
             # scripts loaded first (fetch-shim.js).
-            scripts = [SHIM[1:], SHAPES, f"{self.prefix[1:]}map/offline-data.js"]
+            scripts = self.map_scripts
             found.add(SHIM)
             text = text.replace('<meta charset="utf-8">',
                                 '<meta charset="utf-8">' + _head_scripts(page_file, scripts), 1)
         text = rewrite_html(trim(text), page_path=path, page_file=page_file,
                             sitemap=self.sitemap, found=found)
+        if name in PACKED_VIEWS:
+            text = self.pack(page_file, text, found,
+                             fallback_main=name == "helplines:country")
         _write(self.dest, page_file, text)
         self.result.pages += 1
+
+    def pack(self, page_file: str, text: str, found: set, *, fallback_main: bool) -> str:
+        """Keep the page's body for its section's bundle; return the small page file that shows
+        it: the page's language, title and one script (the bundle, which loads the stylesheet
+        and page.js), plus what shows without JavaScript."""
+        head, body = split_page(text)
+        section, key = posixpath.split(posixpath.dirname(page_file))
+        pack = self.packs.setdefault(section, {"bodies": {}, "head": []})
+        pack["bodies"][key] = body
+        if not pack["head"]:  # every page of a section sits at the same depth: same links
+            pack["head"] = [*STYLESHEET.findall(head),
+                            relative(page_file, file_for(PAGE_SCRIPT))]
+        found.add(PAGE_SCRIPT)
+        if fallback_main:
+            # A country's helplines show without JavaScript too (or where page.js cannot run),
+            # without the navigation and the safety note (the helplines index has them).
+            fallback = SAFETY_NOTE.sub("", body[body.index(">", body.index("<main")) + 1:
+                                                body.rindex("</main>")])
+            kept = "".join(STUB_HEAD.findall(head))
+        else:
+            # Elsewhere, the way to the helplines (whose index has the navigation).
+            helplines = relative(page_file, file_for(f"{self.prefix}helplines/"))
+            fallback = f'<p><a href="{helplines}">{escape(_("Get help now"))}</a></p>'
+            kept = "".join(m for m in STUB_HEAD.findall(head) if "viewport" not in m)
+        opening = head[:head.index("<head>")]
+        return (f'{opening}{kept}<script src="../{PACK_FILE}"></script>'
+                f'<body><noscript>{fallback}</noscript>\n')
+
+    def write_packs(self) -> None:
+        for section, pack in self.packs.items():
+            *stylesheets, page_script = pack["head"]
+            _write(self.dest, f"{section}/{PACK_FILE}",
+                   pack_script(pack["bodies"], stylesheets=stylesheets, page_script=page_script))
 
     def _json(self, url: str):
         response = self.client.get(url)
@@ -208,7 +312,19 @@ class LanguageExport:
         # only in the data script, which is all the map reads.
         _write(self.dest, f"{self.prefix[1:]}map/data.json",
                json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        # The headquarters markers are the same in every language: one file, named by its
+        # content, that each language's data script points at.
+        markers = json.dumps(data["organisations"], ensure_ascii=False, separators=(",", ":"))
+        key = hashlib.sha256(markers.encode("utf-8")).hexdigest()[:12]
+        self.map_scripts = [SHIM[1:], SHAPES, f"offline/map-organisations-{key}.js",
+                            f"{self.prefix[1:]}map/offline-data.js"]
+        _write_once(self.dest, self.map_scripts[2], as_script("ATLAS_OFFLINE_SHARED", key,
+                                                             data["organisations"]))
+        data_key = f"{self.prefix[1:]}map/data.json"
+        bundle[data_key] = {**data, "organisations": []}
         script = "".join(as_script("ATLAS_OFFLINE_JSON", k, v) for k, v in bundle.items())
+        script += (f"window.ATLAS_OFFLINE_JSON[{json.dumps(data_key)}].organisations = "
+                   f"window.ATLAS_OFFLINE_SHARED[{json.dumps(key)}];\n")
         _write(self.dest, f"{self.prefix[1:]}map/offline-data.js", script)
 
     def _render_own(self, path: str, template: str, context: dict) -> None:
@@ -273,6 +389,83 @@ def search_records() -> list[dict]:
 
 def write_search_records(dest: Path) -> None:
     _write(dest, SEARCH_RECORDS, as_script("ATLAS_SEARCH", "tools", search_records()))
+
+
+def split_page(text: str) -> tuple[str, str]:
+    """A rendered page as (everything up to and including <head>…</head>, the body's inside)."""
+    head_end = text.index("</head>") + len("</head>")
+    body_start = text.index(">", text.index("<body", head_end)) + 1
+    return text[:head_end], text[body_start:text.rindex("</body>")]
+
+
+MAIN_SLOT, KEY_SLOT = "\u0001main\u0001", "\u0001key\u0001"
+MAIN_ELEMENT = re.compile(r"(<main\b[^>]*>)(.*)(</main>)", re.S)
+
+
+def fold_bodies(bodies: dict[str, str]) -> dict:
+    """The bodies of a section as one shared frame (everything but <main>'s content, the page's
+    key in its links left as KEY_SLOT) and each page's <main> content; a page whose frame
+    differs keeps its whole body. page.js and unfold_bodies put them back together."""
+    frames, mains, whole = {}, {}, {}
+    for key, body in bodies.items():
+        match = MAIN_ELEMENT.search(body)
+        if not match:
+            whole[key] = body
+            continue
+        frame = (body[:match.start(2)] + MAIN_SLOT + body[match.end(2):]).replace(
+            f"/{key}/", f"/{KEY_SLOT}/")
+        frames[key], mains[key] = frame, match.group(2)
+    frame = max(set(frames.values()), key=list(frames.values()).count, default="")
+    for key in list(frames):
+        if frames[key] != frame:
+            whole[key] = bodies[key]
+            del mains[key]
+    return {"frame": frame, "mains": mains, "whole": whole}
+
+
+def unfold_bodies(folded: dict) -> dict[str, str]:
+    bodies = {key: folded["frame"].replace(KEY_SLOT, key).replace(MAIN_SLOT, main)
+              for key, main in folded["mains"].items()}
+    return {**bodies, **folded["whole"]}
+
+
+def pack_script(bodies: dict[str, str], *, stylesheets=(), page_script: str = "") -> str:
+    """A section's bodies (folded), as JSON compressed with zlib (DecompressionStream("deflate")
+    reads it), in base64 inside a script (file:// pages cannot fetch() data, only load
+    scripts); then the page's stylesheets and page.js, with links relative to the pages."""
+    payload = json.dumps(fold_bodies(bodies), ensure_ascii=False,
+                         separators=(",", ":")).encode("utf-8")
+    encoded = base64.b64encode(zlib.compress(payload, 9)).decode("ascii")
+    load = ('if (!document.querySelector("meta[name=viewport]")) { '
+            f'add("meta", {{name: "viewport", content: {json.dumps(VIEWPORT)}}}); }} ')
+    load += "".join(f'add("link", {{rel: "stylesheet", href: {json.dumps(href)}}});'
+                    for href in stylesheets)
+    if page_script:
+        load += f'add("script", {{src: {json.dumps(page_script)}}});'
+    return (f'window.ATLAS_PAGES = "{encoded}";\n'
+            f'(function () {{ function add(tag, attributes) {{ '
+            f'document.head.appendChild(Object.assign(document.createElement(tag), attributes)); }}'
+            f' {load} }}());\n')
+
+
+def unpack_script(script: str) -> dict[str, str]:
+    encoded = script.split('"')[1]
+    return unfold_bodies(json.loads(zlib.decompress(base64.b64decode(encoded)).decode("utf-8")))
+
+
+def page_as_shown(page: Path) -> str:
+    """An exported page as the browser shows it: a packed page with its stylesheets and body
+    filled in (what its bundle and page.js do), any other page as written."""
+    text = page.read_text("utf-8")
+    pack = page.parent.parent / PACK_FILE
+    if f'<script src="../{PACK_FILE}"></script>' not in text or not pack.is_file():
+        return text
+    script = pack.read_text("utf-8")
+    links = "".join(f'<link rel="stylesheet" href="{href}">'
+                    for href in re.findall(r'rel: "stylesheet", href: "([^"]+)"', script))
+    body = unpack_script(script)[page.parent.name]
+    head = text[:text.index("<body>")]
+    return f"{head}{links}<body>{body}</body></html>"
 
 
 URL_IN_CSS = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.conf import settings
 
+from atlas.offline.pages import page_as_shown, unpack_script
 from atlas.offline.paths import SiteMap, rewrite_html, rewrite_url
 from atlas.offline.services import ExportError, site_export
 
@@ -19,8 +20,14 @@ LINK = re.compile(r'\s(?:href|src|action|data-endpoint|data-country-endpoint|dat
 
 
 def links_of(path: Path):
-    for value in LINK.findall(path.read_text("utf-8")):
+    for value in LINK.findall(path.read_text("utf-8") + page_as_shown(path)):
         yield html.unescape(value)
+
+
+def shown(path: Path) -> str:
+    """A page of the copy as the browser shows it (tool and organisation pages are filled in
+    from their section's bundle)."""
+    return page_as_shown(path)
 
 
 def test_every_page_of_every_language_is_in_the_copy(exported_site):
@@ -34,6 +41,7 @@ def test_every_page_of_every_language_is_in_the_copy(exported_site):
                      "insights/index.html", "search/index.html"]:
             assert (root / page).is_file(), f"{code}: {page} missing"
         assert f'lang="{code}"' in (root / "tools/cotton-tracer/index.html").read_text()
+        assert "<h1>Cotton Tracer</h1>" in shown(root / "tools/cotton-tracer/index.html")
 
 
 def test_every_link_in_the_copy_leads_to_a_file_of_the_copy(exported_site):
@@ -56,14 +64,14 @@ def test_every_link_in_the_copy_leads_to_a_file_of_the_copy(exported_site):
 
 def test_no_page_of_the_copy_keeps_an_absolute_site_address(exported_site):
     for page in exported_site.dest.rglob("*.html"):
-        text = page.read_text("utf-8")
+        text = page_as_shown(page)
         assert not re.search(r'(?:href|src|action)="/(?!/)', text), page
         assert "testserver" not in text, page
         assert 'type="module"' not in text, page  # file:// refuses module scripts
 
 
 def test_filtered_lists_lead_to_the_search_page_with_their_filters(exported_site):
-    tool = (exported_site.dest / "tools" / "cotton-tracer" / "index.html").read_text()
+    tool = shown(exported_site.dest / "tools" / "cotton-tracer" / "index.html")
     assert 'href="../../search/index.html?country=KE"' in tool
     listing = (exported_site.dest / "tools" / "index.html").read_text()
     assert '<form class="search" action="../search/index.html"' in listing
@@ -71,7 +79,7 @@ def test_filtered_lists_lead_to_the_search_page_with_their_filters(exported_site
 
 
 def test_tool_pages_of_the_copy_link_similar_tools_by_name_without_excerpts(exported_site):
-    tool = (exported_site.dest / "tools" / "survey-kit-1" / "index.html").read_text()
+    tool = shown(exported_site.dest / "tools" / "survey-kit-1" / "index.html")
     similar = tool[tool.index('id="similar-heading"'):]
     similar = similar[:similar.index("</section>")]
     assert re.search(r'<a href="\.\./survey-kit-\d+/index\.html">Survey Kit \d+</a>', similar)
@@ -106,8 +114,8 @@ def test_the_search_index_holds_every_tool_with_its_facet_values(exported_site):
 
 
 def test_links_to_pages_that_need_a_server_lead_to_an_explanation(exported_site):
-    tool = (exported_site.dest / "tools" / "cotton-tracer" / "index.html").read_text()
-    assert 'href="../../offline/index.html"' in tool  # the correction form
+    tool = shown(exported_site.dest / "tools" / "cotton-tracer" / "index.html")
+    assert 'href="../../offline/index.html"' in tool  # "Contribute" in the navigation
     explanation = (exported_site.dest / "offline" / "index.html").read_text()
     assert "needs a connection" in explanation
 
@@ -131,9 +139,9 @@ def test_the_zip_holds_the_copy_under_one_folder(small_catalogue, tmp_path):
                          zip_path=tmp_path / "site.zip", jobs=1)
     names = zipfile.ZipFile(tmp_path / "site.zip").namelist()
     # The language switcher leads to the explanation page for languages left out of the copy.
-    tool = (tmp_path / "site" / "ar" / "tools" / "cotton-tracer" / "index.html").read_text()
-    assert 'href="../../../tools/cotton-tracer/index.html" hreflang="en"' in tool
-    assert 'href="../../offline/index.html" hreflang="fr"' in tool
+    tool = shown(tmp_path / "site" / "ar" / "tools" / "cotton-tracer" / "index.html")
+    assert 'href="../../../tools/cotton-tracer/index.html" lang="en"' in tool
+    assert 'href="../../offline/index.html" lang="fr"' in tool
     assert "site/index.html" in names and "site/ar/tools/cotton-tracer/index.html" in names
     assert len(names) == report.files
     assert report.zip_bytes == (tmp_path / "site.zip").stat().st_size
@@ -170,3 +178,46 @@ def test_a_module_script_becomes_a_deferred_classic_script(db):
     text = rewrite_html('<script src="/static/geo/map.js" type="module"></script>',
                         page_path="/map/", page_file="map/index.html", sitemap=SiteMap("en"))
     assert text == '<script src="../static/geo/map.js" defer></script>'
+
+
+def test_tool_organisation_and_helpline_pages_travel_in_one_bundle_per_section(exported_site):
+    site = exported_site.dest
+    for code in ["", "ar"]:
+        root = site / code if code else site
+        up = "../../../" if code else "../../"  # from a page's folder to the copy's root
+        for page, heading in [("tools/cotton-tracer/index.html", "<h1>Cotton Tracer</h1>"),
+                              ("organisations/nairobi-watch/index.html",
+                               "<h1>Nairobi Watch</h1>")]:
+            stub = (root / page).read_text()
+            # The page file: its language, title and bundle, and the way to the helplines.
+            assert f'<html lang="{code or "en"}"' in stub
+            assert "<title>" in stub and '<script src="../pages.js"></script>' in stub
+            assert heading not in stub and len(stub.encode()) < 600
+            assert 'href="../../helplines/index.html"' in stub
+            # The bundle holds the whole body: navigation, language switcher, content.
+            shown = page_as_shown(root / page)
+            assert heading in shown and 'class="languages"' in shown
+            assert f'<link rel="stylesheet" href="{up}static/atlas/css/atlas.css">' in shown
+        bundle = (root / "tools" / "pages.js").read_text()
+        assert f'add("script", {{src: "{up}static/offline/page.js"}})' in bundle
+        assert set(unpack_script(bundle)) >= {"cotton-tracer", "hotline-trainer"}
+    assert (site / "static" / "offline" / "page.js").is_file()
+
+
+def test_a_country_s_helplines_show_without_javascript_too(exported_site):
+    page = (exported_site.dest / "fr" / "helplines" / "KE" / "index.html").read_text()
+    fallback = page[page.index("<noscript>"):page.index("</noscript>")]
+    assert "Childline Kenya" in fallback and "116" in fallback
+    assert "Childline Kenya" in page_as_shown(exported_site.dest / "fr" / "helplines" / "KE"
+                                              / "index.html")
+
+
+def test_a_bundle_keeps_whole_any_body_whose_frame_differs_from_the_section_s():
+    from atlas.offline.pages import fold_bodies, unfold_bodies
+    frame = '<nav><a href="../../fr/tools/{}/index.html">fr</a></nav><main id="main">{}</main>'
+    bodies = {"a": frame.format("a", "<h1>A</h1>"), "b": frame.format("b", "<h1>B</h1>"),
+              "c": "<p>other</p>" + frame.format("c", "<h1>C</h1>")}
+    folded = fold_bodies(bodies)
+    assert set(folded["mains"]) == {"a", "b"} and set(folded["whole"]) == {"c"}
+    assert folded["mains"]["a"] == "<h1>A</h1>"
+    assert unfold_bodies(folded) == bodies

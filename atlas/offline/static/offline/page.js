@@ -1,0 +1,63 @@
+// Offline copy only: fills a tool, organisation or country helplines page's body from its
+// section's bundle (pages.js beside the page folders: every body of the section, compressed, in
+// a script, since browsers refuse fetch() of file:// URLs; the bundle loads this script). The
+// page's folder name is its key. Without DecompressionStream, the page keeps its <noscript>
+// content (a country's helplines, or links to the helplines and home).
+(function () {
+  "use strict";
+  var root = document.currentScript.src.replace(/static\/offline\/page\.js([?#].*)?$/, "");
+  var parts = window.location.pathname.split("/");
+  var key = decodeURIComponent(parts[parts.length - 2] || "");
+  var MAIN_SLOT = "\u0001main\u0001";
+  var KEY_SLOT = "\u0001key\u0001";
+
+  function show(html) {
+    document.body.innerHTML = html;
+    var quickExit = document.createElement("script");
+    quickExit.src = root + "static/atlas/js/quick-exit.js";
+    document.head.appendChild(quickExit);
+    if (window.location.hash) {
+      var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+      if (target) { target.scrollIntoView(); }
+    }
+  }
+
+  function showFallback() {
+    // Without DecompressionStream (browsers before 2023): what the page shows without scripts.
+    var fallback = document.querySelector("noscript");
+    if (fallback) { document.body.innerHTML = fallback.textContent; }
+  }
+
+  function start() {
+    if (typeof window.ATLAS_PAGES !== "string" || typeof DecompressionStream === "undefined") {
+      showFallback();
+      return;
+    }
+    unpack(window.ATLAS_PAGES).then(function (pages) {
+      var has = Object.prototype.hasOwnProperty;
+      if (has.call(pages.whole, key)) {
+        show(pages.whole[key]);
+      } else if (has.call(pages.mains, key)) {
+        // The section's shared frame, with this page's key in its links and its <main> content
+        // (pages.py: fold_bodies).
+        show(pages.frame.split(KEY_SLOT).join(key).split(MAIN_SLOT).join(pages.mains[key]));
+      } else {
+        showFallback();
+      }
+    }, showFallback);
+  }
+
+  function unpack(encoded) {
+    var binary = window.atob(encoded);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());
