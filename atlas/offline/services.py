@@ -1,8 +1,9 @@
 """`site_export`: a static copy of the public Atlas that works from disk or any static server.
 
-Pages are rendered in-process with Django's test client (no server needed) and written with
-relative links (paths.py). Each language is exported by its own worker process when there are
-several CPUs: the languages share nothing but the database, which they only read.
+Pages are rendered in-process by the site's own views (no server needed, no middleware:
+pages.render_page) and written with relative links (paths.py). Each language is exported by
+its own worker process when there are several CPUs: the languages share nothing but the
+database, which they only read.
 """
 
 from __future__ import annotations
