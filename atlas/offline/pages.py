@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import os
 import json
 import posixpath
 import re
@@ -119,18 +117,6 @@ def _write(dest: Path, name: str, content: str | bytes) -> None:
         target.write_bytes(content)
 
 
-def _write_once(dest: Path, name: str, content: str) -> None:
-    """A file several language workers may write with the same content: written whole (to a
-    temporary name, then renamed), so no worker ever reads half of it."""
-    target = dest / name
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
-    temporary.write_text(content, "utf-8")
-    os.replace(temporary, target)
-
-
 def _head_scripts(page_file: str, scripts: list[str]) -> str:
     return "".join(f'<script src="{relative(page_file, s)}"></script>' for s in scripts)
 
@@ -225,11 +211,9 @@ class LanguageExport:
         }, languages=tuple(languages))
         self.result = LanguageResult(language)
         self.packs: dict[str, dict[str, str]] = {}
-        self.map_scripts = [SHIM[1:], SHAPES, f"{self.prefix[1:]}map/offline-data.js"]
 
     def run(self) -> LanguageResult:
         with translation.override(self.language):
-            self.export_map_data()  # first: the map page names the data scripts it loads
             todo = list(dict.fromkeys(seed_paths(self.prefix)))
             seen = set(todo)
             while todo:
@@ -242,6 +226,7 @@ class LanguageExport:
                         seen.add(path)
                         todo.append(path)
             self.write_packs()
+            self.export_map_data()
             self.export_own_pages()
         return self.result
 
@@ -267,7 +252,7 @@ class LanguageExport:
         if path == self.map_path:
             # The map reads JSON with fetch(), which file:// refuses: a shim answers it from data
             # scripts loaded first (fetch-shim.js).
-            scripts = self.map_scripts
+            scripts = [SHIM[1:], SHAPES, f"{self.prefix[1:]}map/offline-data.js"]
             found.add(SHIM)
             text = text.replace('<meta charset="utf-8">',
                                 '<meta charset="utf-8">' + _head_scripts(page_file, scripts), 1)
@@ -338,20 +323,9 @@ class LanguageExport:
         # only in the data script, which is all the map reads.
         _write(self.dest, f"{self.prefix[1:]}map/data.json",
                json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        # The headquarters markers are the same in every language: one file, named by its
-        # content, that each language's data script points at.
-        markers = json.dumps(data["organisations"], ensure_ascii=False, separators=(",", ":"))
-        key = hashlib.sha256(markers.encode("utf-8")).hexdigest()[:12]
-        self.map_scripts = [SHIM[1:], SHAPES, f"offline/map-organisations-{key}.js",
-                            f"{self.prefix[1:]}map/offline-data.js"]
-        _write_once(self.dest, self.map_scripts[2], as_script("ATLAS_OFFLINE_SHARED", key,
-                                                             data["organisations"]))
-        data_key = f"{self.prefix[1:]}map/data.json"
-        bundle[data_key] = {**data, "organisations": []}
-        script = "".join(as_script("ATLAS_OFFLINE_JSON", k, v) for k, v in bundle.items())
-        script += (f"window.ATLAS_OFFLINE_JSON[{json.dumps(data_key)}].organisations = "
-                   f"window.ATLAS_OFFLINE_SHARED[{json.dumps(key)}];\n")
-        _write(self.dest, f"{self.prefix[1:]}map/offline-data.js", script)
+        # Compressed: a language's map data is 200 KB as JSON, 40 KB packed (fetch-shim.js
+        # unpacks it on the map's first request).
+        _write(self.dest, f"{self.prefix[1:]}map/offline-data.js", packed_json_script(bundle))
 
     def _render_own(self, path: str, template: str, context: dict) -> None:
         """A page only the copy has: rendered with the site's base template, links rewritten."""
@@ -459,9 +433,7 @@ def pack_script(bodies: dict[str, str], *, stylesheets=(), page_script: str = ""
     """A section's bodies (folded), as JSON compressed with zlib (DecompressionStream("deflate")
     reads it), in base64 inside a script (file:// pages cannot fetch() data, only load
     scripts); then the page's stylesheets and page.js, with links relative to the pages."""
-    payload = json.dumps(fold_bodies(bodies), ensure_ascii=False,
-                         separators=(",", ":")).encode("utf-8")
-    encoded = base64.b64encode(zlib.compress(payload, 9)).decode("ascii")
+    encoded = _packed(fold_bodies(bodies))
     load = ('if (!document.querySelector("meta[name=viewport]")) { '
             f'add("meta", {{name: "viewport", content: {json.dumps(VIEWPORT)}}}); }} ')
     load += "".join(f'add("link", {{rel: "stylesheet", href: {json.dumps(href)}}});'
@@ -472,6 +444,22 @@ def pack_script(bodies: dict[str, str], *, stylesheets=(), page_script: str = ""
             f'(function () {{ function add(tag, attributes) {{ '
             f'document.head.appendChild(Object.assign(document.createElement(tag), attributes)); }}'
             f' {load} }}());\n')
+
+
+def _packed(data) -> str:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(zlib.compress(payload, 9)).decode("ascii")
+
+
+def packed_json_script(bundle: dict) -> str:
+    """JSON answers by path from the copy's root, compressed, for fetch-shim.js to unpack."""
+    return (f"window.ATLAS_OFFLINE_PACKED = window.ATLAS_OFFLINE_PACKED || [];\n"
+            f'window.ATLAS_OFFLINE_PACKED.push("{_packed(bundle)}");\n')
+
+
+def unpack_json_script(script: str) -> dict:
+    encoded = script.split('push("')[1].split('"')[0]
+    return json.loads(zlib.decompress(base64.b64decode(encoded)).decode("utf-8"))
 
 
 def unpack_script(script: str) -> dict[str, str]:

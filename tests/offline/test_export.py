@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.conf import settings
 
-from atlas.offline.pages import page_as_shown, unpack_script
+from atlas.offline.pages import page_as_shown, unpack_json_script, unpack_script
 from atlas.offline.paths import SiteMap, rewrite_html, rewrite_url
 from atlas.offline.services import ExportError, site_export
 
@@ -92,8 +92,11 @@ def test_the_map_data_is_exported_as_json_and_as_a_data_script_with_relative_lin
     data = json.loads((site / "fr" / "map" / "data.json").read_text())
     kenya = next(c for c in data["countries"] if c["code"] == "KE")
     assert kenya["helplines_url"] == "../helplines/KE/index.html"
-    script = (site / "fr" / "map" / "offline-data.js").read_text()
-    assert '"fr/map/data.json"' in script and '"fr/map/countries/KE.json"' in script
+    answers = unpack_json_script((site / "fr" / "map" / "offline-data.js").read_text())
+    assert answers["fr/map/data.json"] == data
+    assert answers["fr/map/countries/KE.json"]["helplines_url"] == "../helplines/KE/index.html"
+    shapes = unpack_json_script((site / "offline" / "shapes.js").read_text())
+    assert shapes["static/geo/countries.json"]["type"] == "FeatureCollection"
     page = (site / "fr" / "map" / "index.html").read_text()
     for src in ["../../static/offline/fetch-shim.js", "../../offline/shapes.js",
                 "offline-data.js"]:

@@ -1,19 +1,45 @@
-// Offline copy only: answers the map's fetch() calls from data scripts loaded before it
-// (window.ATLAS_OFFLINE_JSON, keyed by path from the copy's root), because browsers refuse
-// fetch() of file:// URLs. Any other request goes to the real fetch.
+// Offline copy only: answers the map's fetch() calls from data scripts loaded before it, because
+// browsers refuse fetch() of file:// URLs. The scripts hold JSON answers keyed by path from the
+// copy's root, compressed (window.ATLAS_OFFLINE_PACKED: zlib, base64; pages.py:
+// packed_json_script), which the first request unpacks. Any other request goes to the real fetch.
 (function () {
   "use strict";
   const root = document.currentScript.src.replace(/static\/offline\/fetch-shim\.js([?#].*)?$/, "");
   const realFetch = window.fetch ? window.fetch.bind(window) : null;
+  const answers = {};
+  let unpacked = null;
+
+  function unpack(encoded) {
+    const binary = window.atob(encoded);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  function unpackAll() {
+    if (!unpacked) {
+      unpacked = Promise.all((window.ATLAS_OFFLINE_PACKED || []).map(unpack)).then((parts) => {
+        parts.forEach((part) => Object.assign(answers, part));
+      });
+    }
+    return unpacked;
+  }
+
   window.fetch = function (input, init) {
     const url = new URL(typeof input === "string" ? input : input.url, document.baseURI);
     const href = url.href.split(/[?#]/)[0];
-    const data = window.ATLAS_OFFLINE_JSON || {};
-    if (href.startsWith(root) && Object.prototype.hasOwnProperty.call(data, href.slice(root.length))) {
-      const body = JSON.stringify(data[href.slice(root.length)]);
-      return Promise.resolve(new Response(body, { status: 200, headers: { "Content-Type": "application/json" } }));
+    if (!href.startsWith(root)) {
+      return realFetch ? realFetch(input, init) : Promise.reject(new TypeError("fetch is unavailable"));
     }
-    if (realFetch) return realFetch(input, init);
-    return Promise.reject(new TypeError("fetch is unavailable"));
+    const key = href.slice(root.length);
+    return unpackAll().then(() => {
+      if (Object.prototype.hasOwnProperty.call(answers, key)) {
+        return new Response(JSON.stringify(answers[key]), {
+          status: 200, headers: { "Content-Type": "application/json" } });
+      }
+      if (realFetch) return realFetch(input, init);
+      throw new TypeError("fetch is unavailable");
+    });
   };
 })();
