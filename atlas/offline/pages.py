@@ -156,9 +156,10 @@ FOR_CRAWLERS = re.compile(r'<script type="application/ld\+json">.*?</script>|'
 # (never inside <pre> or <textarea>: pages with them keep all their whitespace).
 BLOCK_TAGS = frozenset(
     "!doctype html head meta link title script body header nav main footer section article aside "
-    "div details summary form label input button p h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table "
+    "div details summary form p h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table "
     "caption thead tbody tr th td".split())
-BETWEEN_TAGS = re.compile(r"(<(/?)([a-zA-Z][\w-]*|!DOCTYPE)[^<>]*>)[ \t]*\n\s*(?=<(/?)([a-zA-Z][\w-]*))")
+BETWEEN_TAGS = re.compile(r"(<(/?)([a-zA-Z][\w-]*|!DOCTYPE)[^<>]*>)[ \t]*\n\s*"
+                          r"(?=<(/?)([a-zA-Z][\w-]*))")
 INDENT = re.compile(r"\n[ \t]+")
 BLANK_LINES = re.compile(r"\n{2,}")
 

@@ -24,7 +24,7 @@ from django.db import connections
 from django.test import override_settings
 
 from atlas.offline import pages
-from atlas.offline.paths import SiteMap, file_for, language_prefix
+from atlas.offline.paths import file_for, language_prefix
 
 # The copy needs no server, so no hashed names or manifest; no HTTPS redirect for the client.
 EXPORT_SETTINGS = {
