@@ -49,6 +49,7 @@ STUB_HEAD = re.compile(r'<meta charset="utf-8">|<meta name="viewport"[^>]*>|<tit
                        re.S)
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 SAFETY_NOTE = re.compile(r'<aside class="safety-note".*?</aside>', re.S)
+SAFETY_BAR = re.compile(r'<div class="safety-bar">.*?</div>', re.S)
 VIEWPORT = "width=device-width, initial-scale=1"
 
 
@@ -279,10 +280,14 @@ class LanguageExport:
         found.add(PAGE_SCRIPT)
         if fallback_main:
             # A country's helplines show without JavaScript too (or where page.js cannot run),
-            # without the navigation and the safety note (the helplines index has them).
-            fallback = SAFETY_NOTE.sub("", body[body.index(">", body.index("<main")) + 1:
-                                                body.rindex("</main>")])
-            kept = "".join(STUB_HEAD.findall(head))
+            # with the quick exit, without the navigation and the safety note (the helplines
+            # index has them).
+            safety_bar = SAFETY_BAR.search(body)
+            fallback = ((safety_bar.group(0) if safety_bar else "")
+                        + SAFETY_NOTE.sub("", body[body.index("<main"):body.rindex("</main>")])
+                        + "</main>")
+            kept = "".join(STUB_HEAD.findall(head)) + "".join(
+                f'<link rel="stylesheet" href="{href}">' for href in STYLESHEET.findall(head))
         else:
             # Elsewhere, the way to the helplines (whose index has the navigation).
             helplines = relative(page_file, file_for(f"{self.prefix}helplines/"))
@@ -437,8 +442,9 @@ def pack_script(bodies: dict[str, str], *, stylesheets=(), page_script: str = ""
     encoded = _packed(fold_bodies(bodies))
     load = ('if (!document.querySelector("meta[name=viewport]")) { '
             f'add("meta", {{name: "viewport", content: {json.dumps(VIEWPORT)}}}); }} ')
-    load += "".join(f'add("link", {{rel: "stylesheet", href: {json.dumps(href)}}});'
-                    for href in stylesheets)
+    load += ('if (!document.querySelector("link[rel=stylesheet]")) { ' + "".join(
+        f'add("link", {{rel: "stylesheet", href: {json.dumps(href)}}}); ' for href in stylesheets)
+        + "} ")
     if page_script:
         load += f'add("script", {{src: {json.dumps(page_script)}}});'
     return (f'window.ATLAS_PAGES = "{encoded}";\n'
@@ -476,10 +482,11 @@ def page_as_shown(page: Path) -> str:
     if f'<script src="../{PACK_FILE}"></script>' not in text or not pack.is_file():
         return text
     script = pack.read_text("utf-8")
-    links = "".join(f'<link rel="stylesheet" href="{href}">'
-                    for href in re.findall(r'rel: "stylesheet", href: "([^"]+)"', script))
-    body = unpack_script(script)[page.parent.name]
     head = text[:text.index("<body>")]
+    links = "" if 'rel="stylesheet"' in head else "".join(
+        f'<link rel="stylesheet" href="{href}">'
+        for href in re.findall(r'rel: "stylesheet", href: "([^"]+)"', script))
+    body = unpack_script(script)[page.parent.name]
     return f"{head}{links}<body>{body}</body></html>"
 
 
