@@ -51,6 +51,15 @@ STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 SAFETY_NOTE = re.compile(r'<aside class="safety-note".*?</aside>', re.S)
 SAFETY_BAR = re.compile(r'<div class="safety-bar">.*?</div>', re.S)
 VIEWPORT = "width=device-width, initial-scale=1"
+# What a packed tool or organisation page shows without JavaScript (or where page.js cannot
+# run): a tool's name, summary and how reliable its record is; an organisation's name and
+# its tools (links to their pages, so the records can still be browsed).
+SUMMARIES = {
+    "catalogue:tool_detail": [re.compile(r'<article class="tool">\s*(<header>.*?</header>)', re.S),
+                              re.compile(r'(<p class="badge [^"]*">.*?</p>)', re.S)],
+    "catalogue:organisation_detail": [re.compile(r'(<h1>.*?</h1>)', re.S),
+                                      re.compile(r'</dl>\s*<h2>.*?</h2>\s*(<ul>.*?</ul>)', re.S)],
+}
 
 
 @dataclass
@@ -261,12 +270,11 @@ class LanguageExport:
         text = rewrite_html(trim(text), page_path=path, page_file=page_file,
                             sitemap=self.sitemap, found=found)
         if name in PACKED_VIEWS:
-            text = self.pack(page_file, text, found,
-                             fallback_main=name == "helplines:country")
+            text = self.pack(page_file, text, found, view=name)
         _write(self.dest, page_file, text)
         self.result.pages += 1
 
-    def pack(self, page_file: str, text: str, found: set, *, fallback_main: bool) -> str:
+    def pack(self, page_file: str, text: str, found: set, *, view: str) -> str:
         """Keep the page's body for its section's bundle; return the small page file that shows
         it: the page's language, title and one script (the bundle, which loads the stylesheet
         and page.js), plus what shows without JavaScript."""
@@ -278,7 +286,7 @@ class LanguageExport:
             pack["head"] = [*STYLESHEET.findall(head),
                             relative(page_file, file_for(PAGE_SCRIPT))]
         found.add(PAGE_SCRIPT)
-        if fallback_main:
+        if view == "helplines:country":
             # A country's helplines show without JavaScript too (or where page.js cannot run),
             # with the quick exit, without the navigation and the safety note (the helplines
             # index has them).
@@ -289,9 +297,12 @@ class LanguageExport:
             kept = "".join(STUB_HEAD.findall(head)) + "".join(
                 f'<link rel="stylesheet" href="{href}">' for href in STYLESHEET.findall(head))
         else:
-            # Elsewhere, the way to the helplines (whose index has the navigation).
+            # Elsewhere, a summary of the record and the way to the helplines (whose index has
+            # the navigation).
             helplines = relative(page_file, file_for(f"{self.prefix}helplines/"))
-            fallback = f'<p><a href="{helplines}">{escape(_("Get help now"))}</a></p>'
+            summary = "".join(m.group(1) for m in (pattern.search(body)
+                                                   for pattern in SUMMARIES.get(view, ())) if m)
+            fallback = f'{summary}<p><a href="{helplines}">{escape(_("Get help now"))}</a></p>'
             kept = "".join(m for m in STUB_HEAD.findall(head) if "viewport" not in m)
         opening = head[:head.index("<head>")]
         return (f'{opening}{kept}<script src="../{PACK_FILE}"></script>'
@@ -394,7 +405,9 @@ def search_records() -> list[dict]:
 
 
 def write_search_records(dest: Path) -> None:
-    _write(dest, SEARCH_RECORDS, as_script("ATLAS_SEARCH", "tools", search_records()))
+    """One record per tool for search.js, compressed (about a third of the size)."""
+    _write(dest, SEARCH_RECORDS, "window.ATLAS_SEARCH = window.ATLAS_SEARCH || {};\n"
+           f'window.ATLAS_SEARCH.packed = "{_packed(search_records())}";\n')
 
 
 def split_page(text: str) -> tuple[str, str]:
@@ -466,6 +479,11 @@ def packed_json_script(bundle: dict) -> str:
 
 def unpack_json_script(script: str) -> dict:
     encoded = script.split('push("')[1].split('"')[0]
+    return json.loads(zlib.decompress(base64.b64decode(encoded)).decode("utf-8"))
+
+
+def unpack_search_records(script: str) -> list[dict]:
+    encoded = script.split('packed = "')[1].split('"')[0]
     return json.loads(zlib.decompress(base64.b64decode(encoded)).decode("utf-8"))
 
 

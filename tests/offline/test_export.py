@@ -10,7 +10,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.conf import settings
 
-from atlas.offline.pages import page_as_shown, unpack_json_script, unpack_script
+from atlas.offline.pages import (page_as_shown, unpack_json_script, unpack_script,
+                                 unpack_search_records)
 from atlas.offline.paths import SiteMap, rewrite_html, rewrite_url
 from atlas.offline.services import ExportError, site_export
 
@@ -106,7 +107,7 @@ def test_the_map_data_is_exported_as_json_and_as_a_data_script_with_relative_lin
 
 def test_the_search_index_holds_every_tool_with_its_facet_values(exported_site):
     text = (exported_site.dest / "offline" / "search-tools.js").read_text()
-    records = json.loads(text.split("= ", 2)[-1].rstrip(";\n"))
+    records = unpack_search_records(text)
     assert len(records) == 27
     cotton = next(r for r in records if r["s"] == "cotton-tracer")
     assert cotton["o"] == ["Nairobi Watch"]
@@ -192,15 +193,22 @@ def test_tool_organisation_and_helpline_pages_travel_in_one_bundle_per_section(e
                               ("organisations/nairobi-watch/index.html",
                                "<h1>Nairobi Watch</h1>")]:
             stub = (root / page).read_text()
-            # The page file: its language, title and bundle, and the way to the helplines.
+            # The page file: its language, title and bundle, and without JavaScript a summary
+            # of the record and the way to the helplines.
             assert f'<html lang="{code or "en"}"' in stub
             assert "<title>" in stub and '<script src="../pages.js"></script>' in stub
-            assert heading not in stub and len(stub.encode()) < 600
-            assert 'href="../../helplines/index.html"' in stub
+            fallback = stub[stub.index("<noscript>"):stub.index("</noscript>")]
+            assert heading in fallback and len(stub.encode()) < 1500
+            assert 'href="../../helplines/index.html"' in fallback
+            assert 'class="languages"' not in stub  # the frame comes with the bundle
             # The bundle holds the whole body: navigation, language switcher, content.
             shown = page_as_shown(root / page)
             assert heading in shown and 'class="languages"' in shown
             assert f'<link rel="stylesheet" href="{up}static/atlas/css/atlas.css">' in shown
+        tool = (root / "tools/cotton-tracer/index.html").read_text()
+        assert '<p class="lead"' in tool and 'class="badge unverified"' in tool
+        organisation = (root / "organisations/nairobi-watch/index.html").read_text()
+        assert 'href="../../tools/cotton-tracer/index.html"' in organisation
         bundle = (root / "tools" / "pages.js").read_text()
         assert f'add("script", {{src: "{up}static/offline/page.js"}})' in bundle
         assert set(unpack_script(bundle)) >= {"cotton-tracer", "hotline-trainer"}

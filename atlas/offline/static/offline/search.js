@@ -1,135 +1,150 @@
 // Offline copy only: the tools search, run in the browser over a prebuilt index
-// (window.ATLAS_SEARCH.tools, one record per tool, and .facets, the labels in this language).
+// (window.ATLAS_SEARCH.packed, one record per tool, and .facets, the labels in this language).
 // Same rules as the server's search: every word must match (case and accents ignored); values
 // within a facet combine with OR, facets with AND; facet counts leave out their own facet.
 (function () {
   "use strict";
-  const data = window.ATLAS_SEARCH;
-  const form = document.querySelector("[data-offline-search]");
-  if (!data || !data.tools || !data.facets || !form) return;
-
-  const fold = (text) => (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  const words = (text) => fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  const facets = data.facets.facets;
-  const records = data.tools.map((t) => ({
-    ...t,
-    name: fold(t.n),
-    body: fold([t.d, t.t, ...t.o].join(" ; ")),
-  }));
-
-  function el(tag, attrs, text) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
-    if (text) node.textContent = text;
-    return node;
+  // The records travel compressed (zlib, base64: pages.py write_search_records); the browser's
+  // DecompressionStream unpacks them. Without it the page keeps its "needs JavaScript" note.
+  function unpack(encoded) {
+    const binary = window.atob(encoded);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
   }
 
-  function score(record, terms) {
-    let total = 0;
-    for (const term of terms) {
-      if (record.name.includes(term)) total += 3;
-      else if (record.body.includes(term)) total += 1;
-      else return 0;
+  const loaded = window.ATLAS_SEARCH;
+  if (!loaded || !loaded.packed || !window.DecompressionStream) return;
+  unpack(loaded.packed).then((tools) => start({ ...loaded, tools }));
+
+  function start(data) {
+    const form = document.querySelector("[data-offline-search]");
+    if (!data || !data.tools || !data.facets || !form) return;
+
+    const fold = (text) => (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    const words = (text) => fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const facets = data.facets.facets;
+    const records = data.tools.map((t) => ({
+      ...t,
+      name: fold(t.n),
+      body: fold([t.d, t.t, ...t.o].join(" ; ")),
+    }));
+
+    function el(tag, attrs, text) {
+      const node = document.createElement(tag);
+      for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+      if (text) node.textContent = text;
+      return node;
     }
-    return total;
-  }
 
-  function matchesFacets(record, selected, except) {
-    for (const [param, values] of selected) {
-      if (param === except || !values.length) continue;
-      const own = record.f[param] || [];
-      if (!values.some((v) => own.includes(v))) return false;
-    }
-    return true;
-  }
-
-  function toggleQuery(params, param, value) {
-    const next = new URLSearchParams();
-    let removed = false;
-    for (const [key, v] of params) {
-      if (key === param && v === value) removed = true;
-      else next.append(key, v);
-    }
-    if (!removed) next.append(param, value);
-    return next.toString();
-  }
-
-  function run() {
-    const params = new URLSearchParams(location.search);
-    const q = params.get("q") || "";
-    form.querySelector("[name=q]").value = q;
-    const terms = words(q);
-    const selected = facets.map((f) => [f.param, params.getAll(f.param)]);
-    const textMatches = records
-      .map((r) => [r, terms.length ? score(r, terms) : 1])
-      .filter(([, s]) => s > 0);
-    const results = textMatches
-      .filter(([r]) => matchesFacets(r, selected, null))
-      .sort((a, b) => b[1] - a[1] || a[0].n.localeCompare(b[0].n));
-    renderResults(results.map(([r]) => r));
-    renderFacets(params, selected, textMatches.map(([r]) => r));
-  }
-
-  function renderResults(results) {
-    const section = document.querySelector("[data-offline-results]");
-    const labels = section.dataset;
-    section.hidden = false;
-    section.querySelector("[data-count]").textContent =
-      `${labels.labelCount} ${results.length.toLocaleString(data.facets.language)}`;
-    const items = results.map((r) => {
-      const li = el("li", { class: "tool-card" });
-      const h3 = el("h3");
-      h3.append(el("a", { href: data.facets.tool_url.replace("SLUG", encodeURIComponent(r.s)) }, r.n));
-      const meta = el("p", { class: "meta" });
-      if (r.o.length) meta.append(`${labels.labelBy} ${r.o.join(", ")} `);
-      meta.append(el("span", { class: r.v ? "badge verified" : "badge unverified" },
-        r.v ? labels.labelVerified : labels.labelUnverified));
-      li.append(h3, el("p", {}, r.d), meta);
-      return li;
-    });
-    if (!items.length) items.push(el("li", {}, labels.labelNone));
-    section.querySelector("[data-list]").replaceChildren(...items);
-  }
-
-  function renderFacets(params, selected, textMatches) {
-    const aside = document.querySelector("[data-offline-facets]");
-    aside.hidden = false;
-    const removeLabel = aside.dataset.removeLabel;
-    const blocks = [];
-    facets.forEach((facet, i) => {
-      const chosen = params.getAll(facet.param);
-      const counts = new Map();
-      for (const r of textMatches) {
-        if (!matchesFacets(r, selected, facet.param)) continue;
-        for (const v of r.f[facet.param] || []) counts.set(v, (counts.get(v) || 0) + 1);
+    function score(record, terms) {
+      let total = 0;
+      for (const term of terms) {
+        if (record.name.includes(term)) total += 3;
+        else if (record.body.includes(term)) total += 1;
+        else return 0;
       }
-      for (const v of chosen) if (!counts.has(v)) counts.set(v, 0);
-      if (!counts.size) return;
-      const values = [...counts].sort((a, b) => b[1] - a[1] ||
-        String(facet.values[a[0]] || a[0]).localeCompare(String(facet.values[b[0]] || b[0])));
-      const details = el("details", { class: "facet" });
-      details.open = chosen.length > 0 || i < 4;
-      details.append(el("summary", {}, facet.label));
-      const ul = el("ul");
-      for (const [value, count] of values) {
-        const a = el("a", { href: "?" + toggleQuery(params, facet.param, value), rel: "nofollow" });
-        if (chosen.includes(value)) {
-          a.setAttribute("aria-current", "true");
-          a.className = "selected";
-          a.append(el("span", { class: "visually-hidden" }, removeLabel + " "), "✓ ");
+      return total;
+    }
+
+    function matchesFacets(record, selected, except) {
+      for (const [param, values] of selected) {
+        if (param === except || !values.length) continue;
+        const own = record.f[param] || [];
+        if (!values.some((v) => own.includes(v))) return false;
+      }
+      return true;
+    }
+
+    function toggleQuery(params, param, value) {
+      const next = new URLSearchParams();
+      let removed = false;
+      for (const [key, v] of params) {
+        if (key === param && v === value) removed = true;
+        else next.append(key, v);
+      }
+      if (!removed) next.append(param, value);
+      return next.toString();
+    }
+
+    function run() {
+      const params = new URLSearchParams(location.search);
+      const q = params.get("q") || "";
+      form.querySelector("[name=q]").value = q;
+      const terms = words(q);
+      const selected = facets.map((f) => [f.param, params.getAll(f.param)]);
+      const textMatches = records
+        .map((r) => [r, terms.length ? score(r, terms) : 1])
+        .filter(([, s]) => s > 0);
+      const results = textMatches
+        .filter(([r]) => matchesFacets(r, selected, null))
+        .sort((a, b) => b[1] - a[1] || a[0].n.localeCompare(b[0].n));
+      renderResults(results.map(([r]) => r));
+      renderFacets(params, selected, textMatches.map(([r]) => r));
+    }
+
+    function renderResults(results) {
+      const section = document.querySelector("[data-offline-results]");
+      const labels = section.dataset;
+      section.hidden = false;
+      section.querySelector("[data-count]").textContent =
+        `${labels.labelCount} ${results.length.toLocaleString(data.facets.language)}`;
+      const items = results.map((r) => {
+        const li = el("li", { class: "tool-card" });
+        const h3 = el("h3");
+        h3.append(el("a", { href: data.facets.tool_url.replace("SLUG", encodeURIComponent(r.s)) }, r.n));
+        const meta = el("p", { class: "meta" });
+        if (r.o.length) meta.append(`${labels.labelBy} ${r.o.join(", ")} `);
+        meta.append(el("span", { class: r.v ? "badge verified" : "badge unverified" },
+          r.v ? labels.labelVerified : labels.labelUnverified));
+        li.append(h3, el("p", {}, r.d), meta);
+        return li;
+      });
+      if (!items.length) items.push(el("li", {}, labels.labelNone));
+      section.querySelector("[data-list]").replaceChildren(...items);
+    }
+
+    function renderFacets(params, selected, textMatches) {
+      const aside = document.querySelector("[data-offline-facets]");
+      aside.hidden = false;
+      const removeLabel = aside.dataset.removeLabel;
+      const blocks = [];
+      facets.forEach((facet, i) => {
+        const chosen = params.getAll(facet.param);
+        const counts = new Map();
+        for (const r of textMatches) {
+          if (!matchesFacets(r, selected, facet.param)) continue;
+          for (const v of r.f[facet.param] || []) counts.set(v, (counts.get(v) || 0) + 1);
         }
-        a.append(facet.values[value] || value);
-        const li = el("li");
-        li.append(a, " ", el("span", { class: "count" }, count.toLocaleString(data.facets.language)));
-        ul.append(li);
-      }
-      details.append(ul);
-      blocks.push(details);
-    });
-    aside.querySelector("[data-facet-list]").replaceChildren(...blocks);
-    aside.querySelector("[data-clear]").hidden = !selected.some(([, v]) => v.length);
-  }
+        for (const v of chosen) if (!counts.has(v)) counts.set(v, 0);
+        if (!counts.size) return;
+        const values = [...counts].sort((a, b) => b[1] - a[1] ||
+          String(facet.values[a[0]] || a[0]).localeCompare(String(facet.values[b[0]] || b[0])));
+        const details = el("details", { class: "facet" });
+        details.open = chosen.length > 0 || i < 4;
+        details.append(el("summary", {}, facet.label));
+        const ul = el("ul");
+        for (const [value, count] of values) {
+          const a = el("a", { href: "?" + toggleQuery(params, facet.param, value), rel: "nofollow" });
+          if (chosen.includes(value)) {
+            a.setAttribute("aria-current", "true");
+            a.className = "selected";
+            a.append(el("span", { class: "visually-hidden" }, removeLabel + " "), "✓ ");
+          }
+          a.append(facet.values[value] || value);
+          const li = el("li");
+          li.append(a, " ", el("span", { class: "count" }, count.toLocaleString(data.facets.language)));
+          ul.append(li);
+        }
+        details.append(ul);
+        blocks.push(details);
+      });
+      aside.querySelector("[data-facet-list]").replaceChildren(...blocks);
+      aside.querySelector("[data-clear]").hidden = !selected.some(([, v]) => v.length);
+    }
 
-  document.querySelector("[data-needs-js]").hidden = true;
-  run();
+    document.querySelector("[data-needs-js]").hidden = true;
+    run();
+  }
 })();
