@@ -61,10 +61,21 @@ def _connect() -> None:
                            dispatch_uid=f"atlas-last-modified-{model.__name__}-{name}")
 
 
+def without_data_last_modified(view):
+    """Mark a public view whose content does not follow the catalogue's and the helplines'
+    change stamps (published story excerpts): it keeps its ETag and gets no Last-Modified, which
+    would otherwise answer 304 to a client holding an older copy."""
+    view.data_last_modified = False
+    return view
+
+
 def _public_page(request, response) -> bool:
     """A 200 HTML answer to GET/HEAD that any cache may keep: not a form or staff page (those
     are no-store or private), sets no cookie, and is not for a signed-in user."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return False
+    view = getattr(getattr(request, "resolver_match", None), "func", None)
+    if getattr(view, "data_last_modified", True) is False:
         return False
     if getattr(response, "streaming", False) or response.has_header("Last-Modified"):
         return False

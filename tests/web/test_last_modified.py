@@ -106,3 +106,11 @@ def test_pages_for_a_signed_in_visitor_send_no_last_modified(client, catalogue,
     response = client.get("/tools/")
     assert response.status_code == 200
     assert not response.has_header("Last-Modified")
+
+
+def test_published_stories_send_their_etag_but_no_data_date(client, catalogue):
+    """The stories page changes when a curator publishes an excerpt, which the catalogue's and
+    helplines' stamps do not record: a date alone would answer 304 to an outdated copy."""
+    response = client.get("/stories/")
+    assert response.status_code == 200 and response.has_header("ETag")
+    assert not response.has_header("Last-Modified")
