@@ -36,6 +36,7 @@ SEARCH_RECORDS = "offline/search-tools.js"
 SHAPES = "offline/shapes.js"
 SHIM = "/static/offline/fetch-shim.js"
 PAGE_SCRIPT = "/static/offline/page.js"
+UNPACK = "/static/offline/unpack.js"  # what page.js, fetch-shim.js and search.js unpack with
 QUICK_EXIT = "/static/atlas/js/quick-exit.js"
 # Detail pages whose bodies travel in one compressed bundle per language and section (PACK_FILE
 # in the section's folder): each page file keeps its language, title and what shows without
@@ -263,8 +264,8 @@ class LanguageExport:
         if path == self.map_path:
             # The map reads JSON with fetch(), which file:// refuses: a shim answers it from data
             # scripts loaded first (fetch-shim.js).
-            scripts = [SHIM[1:], SHAPES, f"{self.prefix[1:]}map/offline-data.js"]
-            found.add(SHIM)
+            scripts = [UNPACK[1:], SHIM[1:], SHAPES, f"{self.prefix[1:]}map/offline-data.js"]
+            found.update([UNPACK, SHIM])
             text = text.replace('<meta charset="utf-8">',
                                 '<meta charset="utf-8">' + _head_scripts(page_file, scripts), 1)
         text = rewrite_html(trim(text), page_path=path, page_file=page_file,
@@ -283,9 +284,9 @@ class LanguageExport:
         pack = self.packs.setdefault(section, {"bodies": {}, "head": []})
         pack["bodies"][key] = body
         if not pack["head"]:  # every page of a section sits at the same depth: same links
-            pack["head"] = [*STYLESHEET.findall(head),
+            pack["head"] = [*STYLESHEET.findall(head), relative(page_file, file_for(UNPACK)),
                             relative(page_file, file_for(PAGE_SCRIPT))]
-        found.add(PAGE_SCRIPT)
+        found.update([UNPACK, PAGE_SCRIPT])
         if view == "helplines:country":
             # A country's helplines show without JavaScript too (or where page.js cannot run),
             # with the quick exit, without the navigation and the safety note (the helplines
@@ -310,9 +311,10 @@ class LanguageExport:
 
     def write_packs(self) -> None:
         for section, pack in self.packs.items():
-            *stylesheets, page_script = pack["head"]
+            *stylesheets, unpack, page_script = pack["head"]
             _write(self.dest, f"{section}/{PACK_FILE}",
-                   pack_script(pack["bodies"], stylesheets=stylesheets, page_script=page_script))
+                   pack_script(pack["bodies"], stylesheets=stylesheets,
+                               scripts=(unpack, page_script)))
 
     def _json(self, url: str):
         response, reason = render_page(url)
@@ -448,22 +450,23 @@ def unfold_bodies(folded: dict) -> dict[str, str]:
     return {**bodies, **folded["whole"]}
 
 
-def pack_script(bodies: dict[str, str], *, stylesheets=(), page_script: str = "") -> str:
+def pack_script(bodies: dict[str, str], *, stylesheets=(), scripts=()) -> str:
     """A section's bodies (folded), as JSON compressed with zlib (DecompressionStream("deflate")
     reads it), in base64 inside a script (file:// pages cannot fetch() data, only load
-    scripts); then the page's stylesheets and page.js, with links relative to the pages."""
+    scripts); then the page's stylesheets and scripts (unpack.js, page.js), with links relative
+    to the pages. The scripts run in order (async false), as they would from the page."""
     encoded = _packed(fold_bodies(bodies))
     load = ('if (!document.querySelector("meta[name=viewport]")) { '
             f'add("meta", {{name: "viewport", content: {json.dumps(VIEWPORT)}}}); }} ')
     load += ('if (!document.querySelector("link[rel=stylesheet]")) { ' + "".join(
         f'add("link", {{rel: "stylesheet", href: {json.dumps(href)}}}); ' for href in stylesheets)
         + "} ")
-    if page_script:
-        load += f'add("script", {{src: {json.dumps(page_script)}}});'
+    load += "".join(f'add("script", {{src: {json.dumps(src)}, async: false}}); '
+                    for src in scripts)
     return (f'window.ATLAS_PAGES = "{encoded}";\n'
             f'(function () {{ function add(tag, attributes) {{ '
             f'document.head.appendChild(Object.assign(document.createElement(tag), attributes)); }}'
-            f' {load} }}());\n')
+            f' {load}}}());\n')
 
 
 def _packed(data) -> str:

@@ -99,8 +99,9 @@ def test_the_map_data_is_exported_as_json_and_as_a_data_script_with_relative_lin
     shapes = unpack_json_script((site / "offline" / "shapes.js").read_text())
     assert shapes["static/geo/countries.json"]["type"] == "FeatureCollection"
     page = (site / "fr" / "map" / "index.html").read_text()
-    for src in ["../../static/offline/fetch-shim.js", "../../offline/shapes.js",
-                "offline-data.js"]:
+    assert ('<script src="../../static/offline/unpack.js"></script>'
+            '<script src="../../static/offline/fetch-shim.js"></script>') in page
+    for src in ["../../offline/shapes.js", "offline-data.js"]:
         assert f'<script src="{src}"></script>' in page
     assert (site / "static" / "geo" / "map.js").is_file()
 
@@ -210,9 +211,11 @@ def test_tool_organisation_and_helpline_pages_travel_in_one_bundle_per_section(e
         organisation = (root / "organisations/nairobi-watch/index.html").read_text()
         assert 'href="../../tools/cotton-tracer/index.html"' in organisation
         bundle = (root / "tools" / "pages.js").read_text()
-        assert f'add("script", {{src: "{up}static/offline/page.js"}})' in bundle
+        assert (f'add("script", {{src: "{up}static/offline/unpack.js", async: false}}); '
+                f'add("script", {{src: "{up}static/offline/page.js", async: false}});') in bundle
         assert set(unpack_script(bundle)) >= {"cotton-tracer", "hotline-trainer"}
     assert (site / "static" / "offline" / "page.js").is_file()
+    assert (site / "static" / "offline" / "unpack.js").is_file()
 
 
 def test_a_country_s_helplines_show_without_javascript_too(exported_site):

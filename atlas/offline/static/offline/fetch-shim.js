@@ -1,7 +1,7 @@
 // Offline copy only: answers the map's fetch() calls from data scripts loaded before it, because
 // browsers refuse fetch() of file:// URLs. The scripts hold JSON answers keyed by path from the
 // copy's root, compressed (window.ATLAS_OFFLINE_PACKED: zlib, base64; pages.py:
-// packed_json_script), which the first request unpacks. Any other request goes to the real fetch.
+// packed_json_script), which the first request unpacks (unpack.js, loaded before this). Any other request goes to the real fetch.
 (function () {
   "use strict";
   const root = document.currentScript.src.replace(/static\/offline\/fetch-shim\.js([?#].*)?$/, "");
@@ -9,17 +9,9 @@
   const answers = {};
   let unpacked = null;
 
-  function unpack(encoded) {
-    const binary = window.atob(encoded);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return new Response(stream).text().then(JSON.parse);
-  }
-
   function unpackAll() {
     if (!unpacked) {
-      unpacked = Promise.all((window.ATLAS_OFFLINE_PACKED || []).map(unpack)).then((parts) => {
+      unpacked = Promise.all((window.ATLAS_OFFLINE_PACKED || []).map(window.atlasUnpack)).then((parts) => {
         parts.forEach((part) => Object.assign(answers, part));
       });
     }

@@ -29,11 +29,12 @@
   }
 
   function start() {
-    if (typeof window.ATLAS_PAGES !== "string" || typeof DecompressionStream === "undefined") {
+    if (typeof window.ATLAS_PAGES !== "string" || typeof DecompressionStream === "undefined" ||
+        typeof window.atlasUnpack !== "function") {
       showFallback();
       return;
     }
-    unpack(window.ATLAS_PAGES).then(function (pages) {
+    window.atlasUnpack(window.ATLAS_PAGES).then(function (pages) {
       var has = Object.prototype.hasOwnProperty;
       if (has.call(pages.whole, key)) {
         show(pages.whole[key]);
@@ -45,14 +46,6 @@
         showFallback();
       }
     }, showFallback);
-  }
-
-  function unpack(encoded) {
-    var binary = window.atob(encoded);
-    var bytes = new Uint8Array(binary.length);
-    for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return new Response(stream).text().then(JSON.parse);
   }
 
   if (document.readyState === "loading") {

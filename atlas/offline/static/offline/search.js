@@ -4,19 +4,11 @@
 // within a facet combine with OR, facets with AND; facet counts leave out their own facet.
 (function () {
   "use strict";
-  // The records travel compressed (zlib, base64: pages.py write_search_records); the browser's
-  // DecompressionStream unpacks them. Without it the page keeps its "needs JavaScript" note.
-  function unpack(encoded) {
-    const binary = window.atob(encoded);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return new Response(stream).text().then(JSON.parse);
-  }
-
+  // The records travel compressed (pages.py write_search_records): unpack.js, loaded before
+  // this, unpacks them. Without DecompressionStream the page keeps its "needs JavaScript" note.
   const loaded = window.ATLAS_SEARCH;
-  if (!loaded || !loaded.packed || !window.DecompressionStream) return;
-  unpack(loaded.packed).then((tools) => start({ ...loaded, tools }));
+  if (!loaded || !loaded.packed || !window.DecompressionStream || !window.atlasUnpack) return;
+  window.atlasUnpack(loaded.packed).then((tools) => start({ ...loaded, tools }));
 
   function start(data) {
     const form = document.querySelector("[data-offline-search]");
