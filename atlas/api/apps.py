@@ -7,5 +7,7 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from atlas.api.harvest import record_origin
-        from atlas.submissions.services import tool_proposal_approved
-        tool_proposal_approved.connect(record_origin, dispatch_uid="api.record_origin")
+        from atlas.submissions.services import proposal_approved
+        # Provenance is the API app's: submissions knows nothing of harvests, it only says
+        # when a proposal was approved.
+        proposal_approved.connect(record_origin, dispatch_uid="api.record_origin")

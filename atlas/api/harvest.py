@@ -12,8 +12,9 @@ A harvest never publishes anything itself: curators review everything before it 
   unchanged, whatever its origin;
 - a tool that differs becomes a pending correction, field by field, in the review queue;
 - a proposal identical to one that is pending, or that a curator rejected, is not filed again:
-  running a harvest twice changes nothing. A pending proposal of a new tool that changed at the
-  source since is brought up to date instead of filed twice;
+  running a harvest twice changes nothing. When the source changed a record again, the newer
+  version is filed and a pending older one is closed as superseded, so that no curator approves
+  content that changed after they read it;
 - a record that fails the importer's checks is refused, with the reason.
 """
 
@@ -307,45 +308,64 @@ def _record_url(instance, slug):
     return f"{instance}{API_PATH}/tools/{quote(slug, safe='')}"
 
 
+def _origin(report, remote_slug, **extra):
+    return {"instance": report.instance, "remote_slug": remote_slug,
+            "url": _record_url(report.instance, remote_slug), **extra}
+
+
+def _file(kind, payload, earlier, *, tool=None, duplicates=()):
+    """File a proposal unless the same one is pending or a curator rejected it; a pending one
+    from the same source that differs is superseded (closed), so that nobody approves content
+    that changed after they read it. True when a proposal was filed."""
+    from atlas.submissions.models import Submission
+    from atlas.submissions.services import submission_create, submission_supersede
+    earlier = list(earlier.filter(status__in=[Submission.Status.PENDING,
+                                              Submission.Status.REJECTED]).order_by("-id"))
+    if any(s.payload == payload for s in earlier):
+        return False
+    new = submission_create(kind=kind, payload=payload, tool=tool, duplicates=duplicates)
+    for old in earlier:
+        if old.status == Submission.Status.PENDING:
+            submission_supersede(submission=old, by=new)
+    return True
+
+
 def _propose_tool(remote_slug, trial, report):
-    """File a new tool for review, unless the same proposal is pending or was rejected."""
+    """File a new tool for review, flagged with the tools here it may duplicate."""
+    from atlas.submissions.duplicates import tool_duplicates
     from atlas.submissions.models import Submission
-    from atlas.submissions.services import submission_create
-    origin = {"instance": report.instance, "remote_slug": remote_slug,
-              "url": _record_url(report.instance, remote_slug)}
-    payload = {**trial.record, "origin": origin, "new_organisations": trial.organisations,
-               "note": f"Harvested from {report.instance}."}
-    earlier = (Submission.objects.filter(kind=Submission.Kind.TOOL,
-                                         payload__origin__instance=report.instance,
-                                         payload__origin__remote_slug=remote_slug)
-               .exclude(status=Submission.Status.APPROVED).order_by("-id").first())
-    if earlier is not None and earlier.payload == payload:
-        report.unchanged.append(remote_slug)
-        return
-    if earlier is not None and earlier.status == Submission.Status.PENDING:
-        earlier.payload = payload  # the source changed since: one proposal, kept current
-        earlier.save(update_fields=["payload"])
+    record = trial.record
+    payload = {**record, "origin": _origin(report, remote_slug),
+               "new_organisations": trial.organisations}
+    earlier = Submission.objects.filter(kind=Submission.Kind.TOOL,
+                                        payload__origin__instance=report.instance,
+                                        payload__origin__remote_slug=remote_slug)
+    duplicates = [tool.slug for tool, _why in tool_duplicates(
+        name=record["name"], website=record.get("website") or "",
+        description=record.get("description") or "")]
+    if _file(Submission.Kind.TOOL, payload, earlier, duplicates=duplicates):
+        report.proposed.append(remote_slug)
     else:
-        submission_create(kind=Submission.Kind.TOOL, payload=payload)
-    report.proposed.append(remote_slug)
+        report.unchanged.append(remote_slug)
 
 
-def _propose_correction(local, changes, report, why, remote_slug):
-    """File the source's version as a pending correction, unless the same one is pending."""
+# Why a harvested record that differs is proposed as a correction (the curators' page says it in
+# their language), and the same in the command's summary.
+WHY = {"local": "a local record", "verified": "verified here by a curator",
+       "harvested": "harvested from the same Atlas earlier", "other": "harvested from {other}"}
+
+
+def _propose_correction(local, changes, report, remote_slug, why, other=""):
+    """File the source's version of a record here as a pending correction."""
     from atlas.submissions.models import Submission
-    from atlas.submissions.services import submission_create
-    source_url = _record_url(report.instance, remote_slug)
-    earlier = Submission.objects.filter(kind=Submission.Kind.CORRECTION, tool=local).exclude(
-        status=Submission.Status.APPROVED)
-    if any(s.payload.get("changes") == changes and s.payload.get("source_url") == source_url
-           for s in earlier):
+    origin = _origin(report, remote_slug, why=why, **({"other": other} if other else {}))
+    payload = {"changes": changes, "source_url": origin["url"], "origin": origin}
+    earlier = Submission.objects.filter(kind=Submission.Kind.CORRECTION, tool=local,
+                                        payload__origin__instance=report.instance)
+    if _file(Submission.Kind.CORRECTION, payload, earlier, tool=local):
+        report.corrections.append((local.slug, WHY[why].format(other=other)))
+    else:
         report.unchanged.append(local.slug)
-        return
-    submission_create(kind=Submission.Kind.CORRECTION, tool=local, payload={
-        "changes": changes, "source_url": source_url,
-        "note": f"Harvested from {report.instance}: the record there differs from this one, "
-                f"which is {why}."})
-    report.corrections.append((local.slug, why))
 
 
 def _write(checked, remote_orgs, resolver, report):
@@ -368,20 +388,25 @@ def _write(checked, remote_orgs, resolver, report):
         before = tool_snapshot(local.pk)
         changes = {k: v for k, v in trial.record.items() if before.get(k) != v}
         origin = HarvestedRecord.objects.filter(tool=local).first()
-        why = ("a local record" if origin is None else
-               "verified here by a curator" if local.is_verified else
-               f"harvested from {origin.instance} earlier")
-        _propose_correction(local, changes, report, why, remote_slug)
+        why = ("local" if origin is None else "verified" if local.is_verified else
+               "harvested" if origin.instance == report.instance else "other")
+        _propose_correction(local, changes, report, remote_slug, why,
+                            other=origin.instance if why == "other" else "")
 
 
 def record_origin(sender, *, submission, tool, **kwargs):
-    """On approval of a harvested tool: remember where it came from, for the next harvest."""
+    """On approval of a harvested proposal: remember where a new tool came from, for the next
+    harvest; note when a harvested correction to a tool from that Atlas was applied."""
     origin = submission.payload.get("origin") or {}
     if not (origin.get("instance") and origin.get("remote_slug")):
         return
     now = timezone.now()
-    HarvestedRecord.objects.update_or_create(
-        tool=tool, defaults={"instance": origin["instance"], "remote_slug": origin["remote_slug"],
-                             "last_changed_at": now},
-        create_defaults={"instance": origin["instance"], "remote_slug": origin["remote_slug"],
-                         "first_harvested_at": now, "last_changed_at": now})
+    if submission.kind == submission.Kind.TOOL:
+        HarvestedRecord.objects.update_or_create(
+            tool=tool, defaults={"instance": origin["instance"],
+                                 "remote_slug": origin["remote_slug"], "last_changed_at": now},
+            create_defaults={"instance": origin["instance"], "remote_slug": origin["remote_slug"],
+                             "first_harvested_at": now, "last_changed_at": now})
+    else:
+        HarvestedRecord.objects.filter(tool=tool, instance=origin["instance"]).update(
+            last_changed_at=now)

@@ -17,7 +17,7 @@ from atlas.submissions.models import Revision, Submission
 from atlas.submissions.records import record_type, tool_snapshot
 from atlas.submissions.services import (revision_revert, story_excerpt_publish,
                                         submission_approve, submission_reject,
-                                        tool_verify_by_curator)
+                                        tool_proposal_edited, tool_verify_by_curator)
 
 REVIEW = "submissions.review_submission"
 
@@ -99,18 +99,11 @@ def _edit_form(submission, data=None):
 
 def _edited_payload(submission, form):
     if submission.kind == Submission.Kind.TOOL:
-        # The form edits the fields a public proposal has; what else the proposal carries (a
-        # harvested record's sources, deployments, origin...) is kept.
-        original, record = submission.payload, form.record()
-        first = (original.get("organization") or [{}])[0].get("name", "")
-        if form.cleaned_data["organisation"] == first and original.get("organization"):
-            record["organization"] = original["organization"]
-        if record["source_url"] in {s.get("url") for s in original.get("sources") or []}:
-            del record["source_url"]  # already among the proposal's sources
-        return {**original, **record, "note": form.cleaned_data["note"]}
+        return tool_proposal_edited(submission=submission, record=form.record(),
+                                    note=form.cleaned_data["note"])
     current = tool_snapshot(submission.tool_id)
-    return {"changes": form.changes(current), "source_url": form.cleaned_data["source_url"],
-            "note": form.cleaned_data["note"]}
+    return {**submission.payload, "changes": form.changes(current),
+            "source_url": form.cleaned_data["source_url"], "note": form.cleaned_data["note"]}
 
 
 @staff_required(REVIEW)

@@ -26,6 +26,9 @@ class Submission(models.Model):
         PENDING = "pending", _("pending")
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
+        # Closed without a review because its source sent a newer version (a harvest), which
+        # is a new submission: nobody approves content that changed after they read it.
+        SUPERSEDED = "superseded", _("superseded by a newer version")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
@@ -47,6 +50,8 @@ class Submission(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reason = models.TextField(_("reason for rejection"), max_length=2000, blank=True)
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+", verbose_name=_("superseded by"))
 
     class Meta:
         ordering = ["received_on", "id"]

@@ -32,10 +32,10 @@ Kind, Status = Submission.Kind, Submission.Status
 # there) and details of organisations the record names that this Atlas does not have yet.
 PROPOSAL_KEYS = ("note", "origin", "new_organisations")
 
-# Sent inside the approval's transaction once a proposed tool exists, so other apps can attach
-# what they know about it (the API app records a harvested tool's provenance). Arguments:
-# submission, tool, user.
-tool_proposal_approved = Signal()
+# Sent inside the approval's transaction once a proposed tool or correction is published, so
+# other apps can attach what they know about it (the API app records a harvested tool's
+# provenance). Arguments: submission, tool, user.
+proposal_approved = Signal()
 
 
 def submission_create(*, kind: str, payload: dict, tool: Tool | None = None,
@@ -139,13 +139,12 @@ def submission_approve(*, submission: Submission, user, payload: dict | None = N
     if submission.kind == Kind.TOOL:
         record = {k: v for k, v in submission.payload.items() if k not in PROPOSAL_KEYS}
         record["slug"] = unique_slug(record.get("slug") or record["name"])
-        created += _organisations_create(submission.payload.get("new_organisations") or [])
+        created += _organisations_create(submission.payload.get("new_organisations") or [],
+                                         record=record)
         tool = record_apply(record, created_organisations=created)
         submission.tool = tool
         _revision(obj=tool, action=Revision.Action.CREATE, before=None, user=user,
                   submission=submission)
-        tool_proposal_approved.send(sender=Submission, submission=submission, tool=tool,
-                                    user=user)
     elif submission.kind == Kind.CORRECTION:
         if submission.tool_id is None:
             raise ValidationError(_("The tool this correction was for no longer exists."))
@@ -154,6 +153,7 @@ def submission_approve(*, submission: Submission, user, payload: dict | None = N
         tool = record_apply({**before, **changes}, created_organisations=created)
         _revision(obj=tool, action=Revision.Action.UPDATE, before=before, user=user,
                   submission=submission)
+    proposal_approved.send(sender=Submission, submission=submission, tool=tool, user=user)
     for org in Organisation.objects.filter(slug__in=created):
         _revision(obj=org, action=Revision.Action.CREATE, before=None, user=user,
                   submission=submission)
@@ -164,15 +164,17 @@ def submission_approve(*, submission: Submission, user, payload: dict | None = N
 ORGANISATION_FIELDS = ("name", "aliases", "kind", "website", "headquarters_country", "source_url")
 
 
-def _organisations_create(organisations: list[dict]) -> list[str]:
-    """Create the organisations a proposal describes, unless one with that slug exists by now.
-
-    Returns the slugs created.
-    """
+def _organisations_create(organisations: list[dict], *, record: dict) -> list[str]:
+    """Create the organisations a proposal describes that its (possibly edited) record still
+    names, unless one with that slug exists by now. Returns the slugs created."""
+    names = {o.get("name") for o in record.get("organization") or []}
+    slugs = {d.get("organisation") for d in record.get("deployments") or []}
     created = []
     for org in organisations:
         slug = org.get("slug")
-        if not slug or Organisation.objects.filter(slug=slug).exists():
+        if not slug or (slug not in slugs and org.get("name") not in names):
+            continue
+        if Organisation.objects.filter(slug=slug).exists():
             continue
         try:
             organisation_upsert(slug=slug, **{k: org[k] for k in ORGANISATION_FIELDS if k in org})
@@ -182,6 +184,32 @@ def _organisations_create(organisations: list[dict]) -> list[str]:
                                   % {"slug": slug, "problem": problem}) from exc
         created.append(slug)
     return created
+
+
+def tool_proposal_edited(*, submission: Submission, record: dict, note: str) -> dict:
+    """A tool proposal's payload after a curator edited it with the proposal form: the form's
+    fields replace the proposal's; what the form does not show (a harvested record's sources,
+    deployments, aliases, origin...) is kept. The organisations keep their roles unless the
+    curator changed the organisation the form shows."""
+    original, record = submission.payload, dict(record)
+    first = (original.get("organization") or [{}])[0].get("name", "")
+    if original.get("organization") and (record.get("organization") or [{}])[0].get("name") == first:
+        record["organization"] = original["organization"]
+    if record.get("source_url") in {s.get("url") for s in original.get("sources") or []}:
+        del record["source_url"]  # already among the proposal's sources
+    return {**original, **record, "note": note}
+
+
+@transaction.atomic
+def submission_supersede(*, submission: Submission, by: Submission) -> Submission:
+    """Close a pending proposal that its source replaced with a newer version (`by`, filed
+    separately): no curator approves content that changed after they read it."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status == Status.PENDING:
+        submission.status, submission.reviewed_at = Status.SUPERSEDED, timezone.now()
+        submission.superseded_by = by
+        submission.save(update_fields=["status", "reviewed_at", "superseded_by"])
+    return submission
 
 
 @_guarded("submissions.review_submission")

@@ -199,13 +199,15 @@ def test_one_atlas_harvests_another_into_the_review_queue_and_a_second_run_chang
     # A change at the source becomes a proposed correction of the harvested record, and only it.
     source_atlas.load("tools2.json", _source_tools(description="Now also by WhatsApp."))
     fourth = harvest(source_atlas.url)
-    assert fourth.corrections == [("sms-line", f"harvested from {source_atlas.url} earlier")]
+    assert fourth.corrections == [("sms-line", "harvested from the same Atlas earlier")]
     assert fourth.proposed == []
     assert Tool.objects.get(slug="sms-line").short_description == "Reports trafficking by SMS."
     change = Submission.objects.get(kind="correction", tool=tool, status="pending")
     assert change.payload["changes"] == {"description": "Now also by WhatsApp."}
+    assert change.payload["origin"]["why"] == "harvested"
     _approve(change, curator)
     assert Tool.objects.get(slug="sms-line").short_description == "Now also by WhatsApp."
+    assert HarvestedRecord.objects.get(tool=tool).last_changed_at > origin.last_changed_at
     assert "sms-line" in harvest(source_atlas.url).unchanged
 
     # Once a curator has verified the record, the proposal says so.
@@ -216,27 +218,109 @@ def test_one_atlas_harvests_another_into_the_review_queue_and_a_second_run_chang
     assert Tool.objects.get(slug="sms-line").short_description == "Now also by WhatsApp."
 
 
-def test_a_pending_proposal_follows_the_source_and_a_rejected_one_is_not_filed_again(
+def test_a_source_change_supersedes_the_pending_proposal_and_a_rejected_one_is_not_filed_again(
         source_atlas):
+    from django.core.exceptions import ValidationError
+
     from atlas.submissions.models import Submission
     from atlas.submissions.services import submission_reject
     harvest(source_atlas.url)
-    assert Submission.objects.filter(kind="tool").count() == 3
+    first = Submission.objects.get(kind="tool", payload__origin__remote_slug="sms-line")
     source_atlas.load("tools2.json", _source_tools(description="Now also by WhatsApp."))
     report = harvest(source_atlas.url)
-    assert report.proposed == ["sms-line"]  # brought up to date, not filed twice
-    assert Submission.objects.filter(kind="tool").count() == 3
-    proposal = Submission.objects.get(kind="tool", payload__origin__remote_slug="sms-line")
-    assert proposal.payload["description"] == "Now also by WhatsApp."
+    assert report.proposed == ["sms-line"] and sorted(report.unchanged) == [
+        "local-clash", "shared-tool"]
+    # A curator who read the first version cannot publish the second without seeing it: the
+    # newer version is a new proposal and the one they read is closed.
+    first.refresh_from_db()
+    newer = Submission.objects.get(kind="tool", status="pending",
+                                   payload__origin__remote_slug="sms-line")
+    assert first.status == "superseded" and first.superseded_by == newer
+    assert newer.payload["description"] == "Now also by WhatsApp."
+    curator = _curator()
+    with pytest.raises(ValidationError, match="already been reviewed"):
+        _approve(first, curator)
+    assert not Tool.objects.filter(slug="sms-line").exists()
 
-    submission_reject(submission=proposal, user=_curator(), reason="Not a trafficking tool.")
+    submission_reject(submission=newer, user=curator, reason="Not a trafficking tool.")
     again = harvest(source_atlas.url)
     assert again.proposed == [] and "sms-line" in again.unchanged
-    assert Submission.objects.filter(kind="tool").count() == 3
-    # A later change at the source is worth another look.
-    source_atlas.load("tools3.json", _source_tools(description="Changed again."))
+    assert Submission.objects.filter(kind="tool").count() == 4
+    # A later change at the source is worth another look; going back to a superseded version too.
+    source_atlas.load("tools3.json", _source_tools())
     assert harvest(source_atlas.url).proposed == ["sms-line"]
     assert Submission.objects.filter(kind="tool", status="pending").count() == 3
+
+
+def test_a_second_change_at_the_source_supersedes_the_pending_correction(source_atlas,
+                                                                        tool_factory):
+    from atlas.submissions.models import Submission
+    tool_factory("Local Clash", slug="local-clash", short_description="Our own version.")
+    harvest(source_atlas.url)
+    first = Submission.objects.get(kind="correction")
+    assert first.payload["origin"]["why"] == "local"
+    clash = _source_tools()
+    clash["tools"][2]["description"] = "The source's second version."
+    source_atlas.load("tools2.json", clash)
+    assert harvest(source_atlas.url).corrections == [("local-clash", "a local record")]
+    first.refresh_from_db()
+    assert first.status == "superseded"
+    pending = Submission.objects.get(kind="correction", status="pending")
+    assert pending.payload["changes"]["description"] == "The source's second version."
+
+
+def test_curators_read_why_a_harvested_correction_was_filed_in_their_language(
+        source_atlas, tool_factory, client, administrator):
+    from django.urls import reverse
+
+    from atlas.submissions.models import Submission
+    tool_factory("Local Clash", slug="local-clash", short_description="Our own version.")
+    harvest(source_atlas.url)
+    correction = Submission.objects.get(kind="correction")
+    staff = sign_in_verified(client, administrator)
+    page = staff.get(reverse("submissions:detail", args=[correction.pk])).content.decode()
+    assert f"Harvested from {source_atlas.url}</a>: the record there differs from this one, " \
+           "which was made here." in page
+    assert f'href="{source_atlas.url}/api/v1/tools/local-clash"' in page
+    french = staff.get("/fr" + reverse("submissions:detail", args=[correction.pk]))
+    assert "ici" in french.content.decode() and "which was made here" not in \
+        french.content.decode()
+
+
+def test_a_harvested_tool_that_resembles_one_here_is_flagged_as_a_possible_duplicate(
+        source_atlas, tool_factory):
+    from atlas.submissions.models import Submission
+    tool_factory("SMS Line Kenya", slug="sms-line-kenya",
+                 short_description="Reports trafficking by SMS in Kenya.")
+    harvest(source_atlas.url)
+    proposal = Submission.objects.get(kind="tool", payload__origin__remote_slug="sms-line")
+    assert proposal.duplicates == ["sms-line-kenya"]
+
+
+def test_a_curator_s_changed_organisation_creates_no_organisation_the_tool_no_longer_names(
+        source_atlas, client, administrator):
+    from django.urls import reverse
+
+    from atlas.submissions.models import Submission
+    harvest(source_atlas.url)
+    proposal = Submission.objects.get(kind="tool", payload__origin__remote_slug="sms-line")
+    assert {o["slug"] for o in proposal.payload["new_organisations"]} == {"beacon-ngo",
+                                                                         "field-partner"}
+    staff = sign_in_verified(client, administrator)
+    edit_url = reverse("submissions:edit", args=[proposal.pk])
+    initial = staff.get(edit_url).context["form"].initial
+    response = staff.post(edit_url, {
+        "name": "SMS Line", "website": "", "description": initial["description"],
+        "purposes": initial["purposes"], "technologies": initial["technologies"],
+        "countries": initial["countries"], "source_url": initial["source_url"],
+        "organisation": "Kenya Counter-Trafficking Network", "note": ""})
+    assert response.status_code == 302, response.context["form"].errors
+    tool = Tool.objects.get(slug="sms-line")
+    assert [(r.organisation.name, r.role) for r in tool.roles.all()] == [
+        ("Kenya Counter-Trafficking Network", "owner")]
+    assert not Organisation.objects.filter(slug="beacon-ngo").exists()
+    # The deployment still names the field partner: it is created, with the source's details.
+    assert Organisation.objects.get(slug="field-partner").kind == "government"
 
 
 def test_a_harvested_tool_published_under_another_slug_is_still_recognised(
