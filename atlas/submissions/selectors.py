@@ -44,17 +44,23 @@ def _diff_rows(pairs, labels=RECORD_LABELS):
     return [(labels.get(f, f), display_value(old), display_value(new)) for f, old, new in pairs]
 
 
-def revision_list(*, records, limit: int | None = None) -> list[Revision]:
+def revision_list(*, records, also: models.Q | None = None,
+                  limit: int | None = None) -> list[Revision]:
     """The revisions of some records of one kind (a tool; a country's helplines), newest first.
 
-    records is an object or a queryset; revisions of records since deleted are kept out.
+    records is an object or a queryset; `also` adds revisions of that kind matching it (a
+    country's page keeps those of helplines moved elsewhere or deleted since). Otherwise
+    revisions of records since deleted are kept out.
     """
     if isinstance(records, models.Model):
         model, ids = type(records), [records.pk]
     else:
         model, ids = records.model, records.values("pk")
+    which = models.Q(object_id__in=ids)
+    if also is not None:
+        which |= also
     revisions = Revision.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id__in=ids,
+        which, content_type=ContentType.objects.get_for_model(model),
     ).select_related("changed_by")
     revisions = list(revisions[:limit] if limit else revisions)
     labels = record_type(model).labels

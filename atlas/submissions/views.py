@@ -4,6 +4,7 @@ Every response is marked no-store; a filled honeypot gets the same thank-you pag
 but nothing is stored.
 """
 
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -171,11 +172,11 @@ def submit_story(request):
     return _form_page(request, "submissions/story_form.html", form, accepting=accepting)
 
 
-def _history(request, *, title, back_url, back_label, records, several=False):
+def _history(request, *, title, back_url, back_label, records, also=None, several=False):
     """The revisions of a record (or of several, each then named), with revert for curators."""
     return render(request, "submissions/history.html", {
         "title": title, "back_url": back_url, "back_label": back_label, "several": several,
-        "revisions": selectors.revision_list(records=records),
+        "revisions": selectors.revision_list(records=records, also=also),
         "can_revert": request.user.has_perm("submissions.revert_revision"),
     })
 
@@ -200,7 +201,11 @@ def helpline_history(request, code):
     country = get_country(code)
     if country is None:
         raise Http404(_("Unknown country code."))
-    return _history(request, records=Helpline.objects.filter(country=country.code), several=True,
+    # Also the revisions made while a helpline was in this country, or that moved it away: a
+    # number moved to another country or deleted must still show here.
+    was_here = (Q(record_key__startswith=f"{country.code}/") | Q(before__country=country.code))
+    return _history(request, records=Helpline.objects.filter(country=country.code),
+                    also=was_here, several=True,
                     back_url=reverse("helplines:country", args=[country.code]),
                     back_label=_("Back to the helplines"),
                     title=_("Revision history of the helplines in %(country)s")

@@ -101,6 +101,18 @@ def test_reverting_a_renamed_helpline_restores_that_same_record(curator, hotline
         (hotline.pk, "Counter-trafficking line")]
 
 
+def test_a_helpline_moved_to_another_country_stays_in_the_old_country_s_history(
+        client, curator, hotline):
+    """A hijacked account moving a number out of a country must not erase the trace there."""
+    record = {**record_type(Helpline).snapshot(hotline), "country": "UG", "phone": "999"}
+    record_save(user=curator, model=Helpline, record=record, instance=hotline)
+    assert not Helpline.objects.filter(country="KE").exists()
+    kenya = client.get("/helplines/KE/history/").content.decode()
+    assert "1195" in kenya and "999" in kenya and "by curator" in kenya
+    assert "999" in client.get("/helplines/UG/history/").content.decode()
+    assert "999" not in client.get("/helplines/TZ/history/").content.decode()
+
+
 def test_a_revert_is_checked_by_the_importer_rules_again(curator, hotline):
     record = {**record_type(Helpline).snapshot(hotline), "phone": "116"}
     record_save(user=curator, model=Helpline, record=record, instance=hotline)
