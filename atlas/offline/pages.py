@@ -10,6 +10,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.core.exceptions import PermissionDenied
@@ -149,6 +150,8 @@ FACETS_TO_SEARCH = {"catalogue:tool_list", "insights:index", "insights:coverage_
 # navigation still leads to the page that says so).
 SERVER_ONLY = re.compile(r'<p class="data-links">.*?</p>|<p class="contribute-links">.*?</p>|'
                          r'<section class="revisions".*?</section>', re.S)
+# The map's link to its JSON: the copy keeps the map's data only in the script the map reads.
+DATA_LINKS = re.compile(r'<p class="data-links">.*?</p>', re.S)
 # A coverage matrix's empty cells: a link to an empty list says nothing the 0 does not.
 EMPTY_CELL_LINK = re.compile(r'<a href="[^"]*">0</a>')
 
@@ -262,6 +265,7 @@ class LanguageExport:
         elif name == "catalogue:tool_detail":
             text = SERVER_ONLY.sub("", similar_by_name(text))
         if path == self.map_path:
+            text = DATA_LINKS.sub("", text)
             # The map reads JSON with fetch(), which file:// refuses: a shim answers it from data
             # scripts loaded first (fetch-shim.js).
             scripts = [UNPACK[1:], SHIM[1:], SHAPES, f"{self.prefix[1:]}map/offline-data.js"]
@@ -298,12 +302,15 @@ class LanguageExport:
             kept = "".join(STUB_HEAD.findall(head)) + "".join(
                 f'<link rel="stylesheet" href="{href}">' for href in STYLESHEET.findall(head))
         else:
-            # Elsewhere, a summary of the record and the way to the helplines (whose index has
-            # the navigation).
+            # Elsewhere, the quick exit, a summary of the record and the way to the helplines
+            # (whose index has the navigation). A quick exit must work without JavaScript on
+            # every page.
             helplines = relative(page_file, file_for(f"{self.prefix}helplines/"))
             summary = "".join(m.group(1) for m in (pattern.search(body)
                                                    for pattern in SUMMARIES.get(view, ())) if m)
-            fallback = f'{summary}<p><a href="{helplines}">{escape(_("Get help now"))}</a></p>'
+            fallback = (f'<p><a href="{escape(settings.ATLAS_QUICK_EXIT_URL)}" rel="noreferrer">'
+                        f'{escape(_("Quick exit"))}</a></p>{summary}'
+                        f'<p><a href="{helplines}">{escape(_("Get help now"))}</a></p>')
             kept = "".join(m for m in STUB_HEAD.findall(head) if "viewport" not in m)
         opening = head[:head.index("<head>")]
         return (f'{opening}{kept}<script src="../{PACK_FILE}"></script>'
@@ -324,7 +331,7 @@ class LanguageExport:
         return json.loads(response.content)
 
     def export_map_data(self) -> None:
-        """The map's JSON twin and every country panel, as files and as one data script."""
+        """The map's JSON twin and every country panel, as one data script."""
         map_file = file_for(self.map_path)
         data = self._json(f"{self.prefix}map/data.json")
         if data is None:
@@ -338,10 +345,9 @@ class LanguageExport:
             if panel is not None:
                 name = f"{self.prefix[1:]}map/countries/{country['code']}.json"
                 bundle[name] = rewrite_json_urls(panel, from_file=map_file, sitemap=self.sitemap)
-        # The map's twin as a static JSON file (for static servers and scripts); country panels
-        # only in the data script, which is all the map reads.
-        _write(self.dest, f"{self.prefix[1:]}map/data.json",
-               json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        # Only as the data script, which is all the map reads: the JSON twin as a file of its
+        # own would add 0.6 MB to the copy for no reader in it (the map page's link to it is
+        # left out).
         # Compressed: a language's map data is 200 KB as JSON, 40 KB packed (fetch-shim.js
         # unpacks it on the map's first request).
         _write(self.dest, f"{self.prefix[1:]}map/offline-data.js", packed_json_script(bundle))

@@ -159,7 +159,7 @@ class WorldMap {
     this.renderSummary();
     this.renderRows();
     this.renderFacets();
-    this.jsonLink.href = this.url(this.endpoint);
+    if (this.jsonLink) this.jsonLink.href = this.url(this.endpoint); // not in the offline copy
     for (const input of this.form.querySelectorAll("input[type=hidden]")) input.remove();
     const params = new URLSearchParams(data.query);
     this.form.querySelector("[name=q]").value = params.get("q") || "";
