@@ -32,8 +32,9 @@ def _pending(pk):
     return get_object_or_404(Submission.objects.select_related("tool"), pk=pk)
 
 
-@staff_required(REVIEW)
-def detail(request, pk, *, errors=(), reject_form=None, status=200):
+def _detail_page(request, pk, *, errors=(), reject_form=None, status=200):
+    """A submission's page; with errors (a service's or the reject form's) after a refused POST.
+    Only the views below call it, each behind staff_required."""
     submission = _pending(pk)
     diff = []
     if submission.kind == Submission.Kind.CORRECTION and submission.tool_id:
@@ -49,9 +50,14 @@ def detail(request, pk, *, errors=(), reject_form=None, status=200):
     }, status=status)
 
 
+@staff_required(REVIEW)
+def detail(request, pk):
+    return _detail_page(request, pk)
+
+
 def _detail_refused(request, pk, **context):
     """The submission's page again, with what was wrong (a service's or the form's errors)."""
-    return detail.__wrapped__(request, pk, status=400, **context)
+    return _detail_page(request, pk, status=400, **context)
 
 
 @staff_required(REVIEW)
