@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import posixpath
 import re
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +30,7 @@ from atlas.offline.paths import (
     SiteMap, as_script, file_for, language_of, language_prefix, relative, rewrite_html,
     rewrite_json_urls,
 )
+from atlas.offline.packing import PACK_FILE, pack_script, packed, packed_json_script, split_page
 
 SEARCH_RECORDS = "offline/search-tools.js"
 SHAPES = "offline/shapes.js"
@@ -45,14 +44,12 @@ QUICK_EXIT = "/static/atlas/js/quick-exit.js"
 # of the pages, and their bodies repeat the same navigation and labels, so one bundle
 # compresses them about tenfold.
 PACKED_VIEWS = {"catalogue:tool_detail", "catalogue:organisation_detail", "helplines:country"}
-PACK_FILE = "pages.js"
 # What a packed page's file keeps of its <head>: the rest comes with its bundle.
 STUB_HEAD = re.compile(r'<meta charset="utf-8">|<meta name="viewport"[^>]*>|<title>.*?</title>',
                        re.S)
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 SAFETY_NOTE = re.compile(r'<aside class="safety-note".*?</aside>', re.S)
 SAFETY_BAR = re.compile(r'<div class="safety-bar">.*?</div>', re.S)
-VIEWPORT = "width=device-width, initial-scale=1"
 # What a packed tool or organisation page shows without JavaScript (or where page.js cannot
 # run): a tool's name, summary and how reliable its record is; an organisation's name and
 # its tools (links to their pages, so the records can still be browsed).
@@ -415,106 +412,7 @@ def search_records() -> list[dict]:
 def write_search_records(dest: Path) -> None:
     """One record per tool for search.js, compressed (about a third of the size)."""
     _write(dest, SEARCH_RECORDS, "window.ATLAS_SEARCH = window.ATLAS_SEARCH || {};\n"
-           f'window.ATLAS_SEARCH.packed = "{_packed(search_records())}";\n')
-
-
-def split_page(text: str) -> tuple[str, str]:
-    """A rendered page as (everything up to and including <head>…</head>, the body's inside)."""
-    head_end = text.index("</head>") + len("</head>")
-    body_start = text.index(">", text.index("<body", head_end)) + 1
-    return text[:head_end], text[body_start:text.rindex("</body>")]
-
-
-MAIN_SLOT, KEY_SLOT = "\u0001main\u0001", "\u0001key\u0001"
-MAIN_ELEMENT = re.compile(r"(<main\b[^>]*>)(.*)(</main>)", re.S)
-
-
-def fold_bodies(bodies: dict[str, str]) -> dict:
-    """The bodies of a section as one shared frame (everything but <main>'s content, the page's
-    key in its links left as KEY_SLOT) and each page's <main> content; a page whose frame
-    differs keeps its whole body. page.js and unfold_bodies put them back together."""
-    frames, mains, whole = {}, {}, {}
-    for key, body in bodies.items():
-        match = MAIN_ELEMENT.search(body)
-        if not match:
-            whole[key] = body
-            continue
-        frame = (body[:match.start(2)] + MAIN_SLOT + body[match.end(2):]).replace(
-            f"/{key}/", f"/{KEY_SLOT}/")
-        frames[key], mains[key] = frame, match.group(2)
-    frame = max(set(frames.values()), key=list(frames.values()).count, default="")
-    for key in list(frames):
-        if frames[key] != frame:
-            whole[key] = bodies[key]
-            del mains[key]
-    return {"frame": frame, "mains": mains, "whole": whole}
-
-
-def unfold_bodies(folded: dict) -> dict[str, str]:
-    bodies = {key: folded["frame"].replace(KEY_SLOT, key).replace(MAIN_SLOT, main)
-              for key, main in folded["mains"].items()}
-    return {**bodies, **folded["whole"]}
-
-
-def pack_script(bodies: dict[str, str], *, stylesheets=(), scripts=()) -> str:
-    """A section's bodies (folded), as JSON compressed with zlib (DecompressionStream("deflate")
-    reads it), in base64 inside a script (file:// pages cannot fetch() data, only load
-    scripts); then the page's stylesheets and scripts (unpack.js, page.js), with links relative
-    to the pages. The scripts run in order (async false), as they would from the page."""
-    encoded = _packed(fold_bodies(bodies))
-    load = ('if (!document.querySelector("meta[name=viewport]")) { '
-            f'add("meta", {{name: "viewport", content: {json.dumps(VIEWPORT)}}}); }} ')
-    load += ('if (!document.querySelector("link[rel=stylesheet]")) { ' + "".join(
-        f'add("link", {{rel: "stylesheet", href: {json.dumps(href)}}}); ' for href in stylesheets)
-        + "} ")
-    load += "".join(f'add("script", {{src: {json.dumps(src)}, async: false}}); '
-                    for src in scripts)
-    return (f'window.ATLAS_PAGES = "{encoded}";\n'
-            f'(function () {{ function add(tag, attributes) {{ '
-            f'document.head.appendChild(Object.assign(document.createElement(tag), attributes)); }}'
-            f' {load}}}());\n')
-
-
-def _packed(data) -> str:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(zlib.compress(payload, 9)).decode("ascii")
-
-
-def packed_json_script(bundle: dict) -> str:
-    """JSON answers by path from the copy's root, compressed, for fetch-shim.js to unpack."""
-    return (f"window.ATLAS_OFFLINE_PACKED = window.ATLAS_OFFLINE_PACKED || [];\n"
-            f'window.ATLAS_OFFLINE_PACKED.push("{_packed(bundle)}");\n')
-
-
-def unpack_json_script(script: str) -> dict:
-    encoded = script.split('push("')[1].split('"')[0]
-    return json.loads(zlib.decompress(base64.b64decode(encoded)).decode("utf-8"))
-
-
-def unpack_search_records(script: str) -> list[dict]:
-    encoded = script.split('packed = "')[1].split('"')[0]
-    return json.loads(zlib.decompress(base64.b64decode(encoded)).decode("utf-8"))
-
-
-def unpack_script(script: str) -> dict[str, str]:
-    encoded = script.split('"')[1]
-    return unfold_bodies(json.loads(zlib.decompress(base64.b64decode(encoded)).decode("utf-8")))
-
-
-def page_as_shown(page: Path) -> str:
-    """An exported page as the browser shows it: a packed page with its stylesheets and body
-    filled in (what its bundle and page.js do), any other page as written."""
-    text = page.read_text("utf-8")
-    pack = page.parent.parent / PACK_FILE
-    if f'<script src="../{PACK_FILE}"></script>' not in text or not pack.is_file():
-        return text
-    script = pack.read_text("utf-8")
-    head = text[:text.index("<body>")]
-    links = "" if 'rel="stylesheet"' in head else "".join(
-        f'<link rel="stylesheet" href="{href}">'
-        for href in re.findall(r'rel: "stylesheet", href: "([^"]+)"', script))
-    body = unpack_script(script)[page.parent.name]
-    return f"{head}{links}<body>{body}</body></html>"
+           f'window.ATLAS_SEARCH.packed = "{packed(search_records())}";\n')
 
 
 URL_IN_CSS = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")

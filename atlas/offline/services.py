@@ -23,7 +23,7 @@ from django.contrib.staticfiles import finders
 from django.db import connections
 from django.test import override_settings
 
-from atlas.offline import pages
+from atlas.offline import packing, pages
 from atlas.offline.paths import file_for, language_prefix
 
 # The copy needs no server, so no hashed names or manifest; no HTTPS redirect for the client.
@@ -112,7 +112,7 @@ def _write_shared(dest: Path) -> None:
         data = json.loads(Path(shapes).read_text("utf-8"))
         (dest / "offline").mkdir(exist_ok=True)
         (dest / "offline" / "shapes.js").write_text(
-            pages.packed_json_script({"static/geo/countries.json": data}), "utf-8")
+            packing.packed_json_script({"static/geo/countries.json": data}), "utf-8")
     pages.write_search_records(dest)
 
 

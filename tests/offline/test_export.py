@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.conf import settings
 
-from atlas.offline.pages import (page_as_shown, unpack_json_script, unpack_script,
+from atlas.offline.packing import (page_as_shown, unpack_json_script, unpack_script,
                                  unpack_search_records)
 from atlas.offline.paths import SiteMap, rewrite_html, rewrite_url
 from atlas.offline.services import ExportError, site_export
@@ -236,7 +236,7 @@ def test_a_country_s_helplines_show_without_javascript_too(exported_site):
 
 
 def test_a_bundle_keeps_whole_any_body_whose_frame_differs_from_the_section_s():
-    from atlas.offline.pages import fold_bodies, unfold_bodies
+    from atlas.offline.packing import fold_bodies, unfold_bodies
     frame = '<nav><a href="../../fr/tools/{}/index.html">fr</a></nav><main id="main">{}</main>'
     bodies = {"a": frame.format("a", "<h1>A</h1>"), "b": frame.format("b", "<h1>B</h1>"),
               "c": "<p>other</p>" + frame.format("c", "<h1>C</h1>")}

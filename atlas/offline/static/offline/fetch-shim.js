@@ -1,7 +1,8 @@
 // Offline copy only: answers the map's fetch() calls from data scripts loaded before it, because
 // browsers refuse fetch() of file:// URLs. The scripts hold JSON answers keyed by path from the
-// copy's root, compressed (window.ATLAS_OFFLINE_PACKED: zlib, base64; pages.py:
-// packed_json_script), which the first request unpacks (unpack.js, loaded before this). Any other request goes to the real fetch.
+// copy's root, compressed (window.ATLAS_OFFLINE_PACKED: zlib, base64; packing.py:
+// packed_json_script), which the first request unpacks (unpack.js, loaded before this). Any
+// other request goes to the real fetch.
 (function () {
   "use strict";
   const root = document.currentScript.src.replace(/static\/offline\/fetch-shim\.js([?#].*)?$/, "");

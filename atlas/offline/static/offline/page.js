@@ -40,7 +40,7 @@
         show(pages.whole[key]);
       } else if (has.call(pages.mains, key)) {
         // The section's shared frame, with this page's key in its links and its <main> content
-        // (pages.py: fold_bodies).
+        // (packing.py: fold_bodies).
         show(pages.frame.split(KEY_SLOT).join(key).split(MAIN_SLOT).join(pages.mains[key]));
       } else {
         showFallback();

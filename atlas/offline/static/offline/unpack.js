@@ -1,5 +1,5 @@
 // Offline copy only: unpacks the copy's compressed data (JSON compressed with zlib, in base64:
-// pages.py _packed) with the browser's DecompressionStream. page.js, fetch-shim.js and search.js
+// packing.py packed) with the browser's DecompressionStream. page.js, fetch-shim.js and search.js
 // use it; it is loaded before them. Browsers without DecompressionStream (before 2023) keep
 // what each page shows without JavaScript.
 window.atlasUnpack = function (encoded) {
