@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from atlas.catalogue.exporters import helpline_record, organisation_record, tool_record
@@ -59,8 +60,11 @@ def record_check(kind, record: dict, context: dict | None = None):
     checker = RowChecker("submission", 1, record, "record")
     data = kind.check(checker, {} if context is None else context)
     if checker.problems:
-        raise ValidationError([f"{p.column}: {p.reason} (value: {str(p.value)[:80]!r})"
-                               for p in checker.problems])
+        labels = HELPLINE_LABELS if isinstance(kind, HelplineKind) else RECORD_LABELS
+        # Translators: a field a curator saved or approved, what is wrong with it, and its value.
+        raise ValidationError([gettext("%(field)s: %(reason)s (value: %(value)s)") % {
+            "field": labels.get(p.column, p.column), "reason": p.reason,
+            "value": repr(str(p.value)[:80])} for p in checker.problems])
     return data
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from atlas.catalogue.importers.cells import ImportFileError, ImportReport, Problem, RowChecker
 from atlas.catalogue.importers.files import detect_kind, read_records
@@ -39,7 +40,8 @@ def import_file(path, *, kind: str | None = None, dry_run: bool = False,
                and h not in ("short_description", "organisations", "deployments", "sources")]
     for column in unknown:
         report.problems.append(Problem(str(path), 1, column, column,
-                                       f"unknown column for {kind}", where))
+                                       _("unknown column for %(kind)s") % {"kind": kind},
+                                       where))
     context = {"organisations": OrganisationResolver()}
     valid, seen = [], {}
     for line, row in records:
@@ -50,7 +52,7 @@ def import_file(path, *, kind: str | None = None, dry_run: bool = False,
             if key in seen:
                 column = "slug" if kind != "helplines" else "name"
                 checker.fail(column, key if isinstance(key, str) else key[1],
-                             f"duplicate {column}: already on {where} {seen[key]}")
+                             _duplicate(column, where, seen[key]))
             else:
                 seen[key] = line
         report.problems += checker.problems
@@ -78,3 +80,11 @@ def import_file(path, *, kind: str | None = None, dry_run: bool = False,
             catalogue_changed()
     report.written = True
     return report
+
+
+def _duplicate(column: str, where: str, first: int) -> str:
+    """The reason for a row whose key an earlier row (CSV line or JSON record) already holds."""
+    values = {"column": column, "first": first}
+    if where == "record":
+        return _("duplicate %(column)s: already on record %(first)s") % values
+    return _("duplicate %(column)s: already on line %(first)s") % values

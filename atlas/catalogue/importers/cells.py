@@ -1,4 +1,8 @@
-"""Reading and checking the cells of one row: every problem names file, line, column and value."""
+"""Reading and checking the cells of one row: every problem names file, line, column and value.
+
+Reasons are translated when a problem is recorded, in the active language: English for
+`atlas import`, the curator's language when a web approval or save runs the same checks.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from atlas.geo.countries import GLOBAL, is_country_code
 
@@ -21,6 +26,11 @@ _ROLE = re.compile(r"^(?P<name>.*?)\s*\[(?P<role>[a-z-]+)\]\s*$")
 def slug_from_name(name: str) -> str:
     """A slug the importer itself accepts: Django's slugify keeps underscores, slugs here don't."""
     return re.sub(r"[-_]+", "-", slugify(name))[:100].strip("-")
+
+
+def _too_long(value: str, limit: int) -> str:
+    return _("longer than %(limit)s characters (%(length)s)") % {"limit": limit,
+                                                                  "length": len(value)}
 
 
 class ImportFileError(Exception):
@@ -88,13 +98,13 @@ class RowChecker:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)
             else:
-                self.fail(column, value, "expected text")
+                self.fail(column, value, _("expected text"))
                 return ""
         value = value.strip()
         if required and not value:
-            self.fail(column, value, "required field is empty")
+            self.fail(column, value, _("required field is empty"))
         if max_length and len(value) > max_length:
-            self.fail(column, value, f"longer than {max_length} characters ({len(value)})")
+            self.fail(column, value, _too_long(value, max_length))
         return value
 
     def items(self, column, *, max_length=200):
@@ -106,26 +116,30 @@ class RowChecker:
         elif isinstance(raw, list) and all(isinstance(x, str) for x in raw):
             values = [x.strip() for x in raw]
         else:
-            self.fail(column, raw, "expected a ';'-separated text or a list of texts")
+            self.fail(column, raw, _("expected a ';'-separated text or a list of texts"))
             return []
         values = [x for x in values if x]
         for value in values:
             if len(value) > max_length:
-                self.fail(column, value, f"longer than {max_length} characters ({len(value)})")
+                self.fail(column, value, _too_long(value, max_length))
         return list(dict.fromkeys(values))
 
     def terms(self, column, vocabulary):
         values = self.items(column)
         for value in values:
             if value not in vocabulary:
-                self.fail(column, value, f"unknown {vocabulary.slug} term; expected one of: "
-                          + ", ".join(vocabulary.terms))
+                self.fail(column, value,
+                          # Translators: vocabulary and terms are codes; keep them as they are.
+                          _("unknown %(vocabulary)s term; expected one of: %(terms)s")
+                          % {"vocabulary": vocabulary.slug, "terms": ", ".join(vocabulary.terms)})
         return values
 
     def choice(self, column, vocabulary, default="unknown"):
         value = self.text(column) or default
         if value not in vocabulary:
-            self.fail(column, value, f"unknown value; expected one of: {', '.join(vocabulary.terms)}")
+            # Translators: the terms are codes; keep them as they are.
+            self.fail(column, value, _("unknown value; expected one of: %(terms)s")
+                      % {"terms": ", ".join(vocabulary.terms)})
         return value
 
     def url(self, column, *, required=False, allow_github_file=False):
@@ -135,17 +149,19 @@ class RowChecker:
                 _url_validator(value)
             except ValidationError:
                 scheme = value.split(":", 1)[0].lower() if ":" in value else ""
-                reason = (f"URL scheme {scheme!r} is not allowed; use http or https"
+                # Translators: scheme is the quoted part before ":" (e.g. 'ftp').
+                reason = (_("URL scheme %(scheme)s is not allowed; use http or https")
+                          % {"scheme": repr(scheme)}
                           if scheme and not scheme.startswith("http") and "//" in value
                           or scheme in {"javascript", "data", "ftp", "file", "mailto"}
-                          else "not a valid http(s) URL")
+                          else _("not a valid http(s) URL"))
                 self.fail(column, value, reason)
         return value
 
     def country(self, column, *, required=False):
         value = self.text(column, required=required).upper()
         if value and not is_country_code(value):
-            self.fail(column, value, "unknown ISO 3166-1 alpha-2 country code")
+            self.fail(column, value, _("unknown ISO 3166-1 alpha-2 country code"))
         return value
 
     def countries(self, column):
@@ -153,7 +169,7 @@ class RowChecker:
         for value in self.items(column):
             code = GLOBAL if value.lower() == GLOBAL else value.upper()
             if code != GLOBAL and not is_country_code(code):
-                self.fail(column, value, "unknown ISO 3166-1 alpha-2 country code")
+                self.fail(column, value, _("unknown ISO 3166-1 alpha-2 country code"))
             codes.append(code)
         return list(dict.fromkeys(codes))
 
@@ -162,11 +178,11 @@ class RowChecker:
         if not value:
             return None
         if not (value.isascii() and value.isdigit()):
-            self.fail(column, value, "expected a year like 2019")
+            self.fail(column, value, _("expected a year like 2019"))
             return None
         year = int(value)
         if not 1950 <= year <= datetime.date.today().year + 1:
-            self.fail(column, value, "year out of range (1950 to next year)")
+            self.fail(column, value, _("year out of range (1950 to next year)"))
             return None
         return year
 
@@ -177,7 +193,7 @@ class RowChecker:
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
-            self.fail(column, value, "expected a date as YYYY-MM-DD")
+            self.fail(column, value, _("expected a date as YYYY-MM-DD"))
             return None
 
     def slug(self, column, name):
@@ -185,7 +201,8 @@ class RowChecker:
         if not value:
             value = slug_from_name(name)
             if not value and name:
-                self.fail(column, name, "cannot derive a slug from the name; give a slug")
+                self.fail(column, name, _("cannot derive a slug from the name; give a slug"))
         elif not _SLUG.match(value):
-            self.fail(column, value, "a slug may only hold lowercase letters, digits and hyphens")
+            self.fail(column, value,
+                      _("a slug may only hold lowercase letters, digits and hyphens"))
         return value

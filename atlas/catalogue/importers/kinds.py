@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pycountry
+from django.utils.translation import gettext as _
 
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.importers.cells import ImportReport, Problem, RowChecker, slug_from_name
@@ -75,10 +76,10 @@ class ToolKind(RecordKind):
         languages = c.items("languages", max_length=3)
         for code in languages:
             if not pycountry.languages.get(alpha_2=code.lower()):
-                c.fail("languages", code, "unknown ISO 639-1 language code")
+                c.fail("languages", code, _("unknown ISO 639-1 language code"))
         licence = c.text("licence", max_length=100)
         if not is_known_licence(licence):
-            c.fail("licence", licence, "not an SPDX licence id (or 'proprietary')")
+            c.fail("licence", licence, _("not an SPDX licence id (or 'proprietary')"))
         sources = []
         source_url = c.url("source_url", required="sources" not in c.row, allow_github_file=True)
         if source_url:
@@ -127,14 +128,16 @@ class ToolKind(RecordKind):
         result = []
         for name, role in entries:
             if not name:
-                c.fail(column, name, "organisation name is empty")
+                c.fail(column, name, _("organisation name is empty"))
                 continue
             if role not in v.ROLES:
-                c.fail(column, role, f"unknown role; expected one of: {', '.join(v.ROLES.terms)}")
+                # Translators: the roles are codes; keep them as they are.
+                c.fail(column, role, _("unknown role; expected one of: %(terms)s")
+                       % {"terms": ", ".join(v.ROLES.terms)})
                 continue
             slug = context["organisations"].resolve(name)
             if not slug:
-                c.fail(column, name, "cannot derive a slug from this organisation name")
+                c.fail(column, name, _("cannot derive a slug from this organisation name"))
                 continue
             result.append((slug, role))
         return list(dict.fromkeys(result))
@@ -144,7 +147,7 @@ class ToolKind(RecordKind):
         if not raw:
             return {}
         if not isinstance(raw, list) or not all(isinstance(d, dict) for d in raw):
-            c.fail("deployments", raw, "expected a list of objects")
+            c.fail("deployments", raw, _("expected a list of objects"))
             return {}
         result = {}
         for d in raw:
@@ -162,7 +165,7 @@ class ToolKind(RecordKind):
         if not raw:
             return []
         if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
-            c.fail("sources", raw, "expected a list of objects with url, title, date_read")
+            c.fail("sources", raw, _("expected a list of objects with url, title, date_read"))
             return []
         out = []
         for s in raw:
@@ -215,10 +218,11 @@ class HelplineKind(RecordKind):
             "last_verified": c.date("last_verified"),
         }
         if data["kind"] and data["kind"] not in HELPLINE_KINDS:
-            c.fail("kind", data["kind"], "unknown helpline kind; expected one of: "
-                   + ", ".join(HELPLINE_KINDS))
+            # Translators: the kinds are codes; keep them as they are.
+            c.fail("kind", data["kind"], _("unknown helpline kind; expected one of: %(terms)s")
+                   % {"terms": ", ".join(HELPLINE_KINDS)})
         if not (data["phone"] or data["sms"] or data["website"]):
-            c.fail("phone", "", "a helpline needs a phone number, an SMS code or a website")
+            c.fail("phone", "", _("a helpline needs a phone number, an SMS code or a website"))
         return data
 
     def write(self, data, report, context):
