@@ -273,13 +273,13 @@ class _TrialWrite(Exception):
 
 def _trial(data, remote_orgs, resolver):
     """The tool as this Atlas would store it (import-record format), and the organisations it
-    would need created; nothing stays written."""
+    would need created; nothing stays written. remote_orgs: the source's organisations this
+    Atlas lacks, by their slug there and by name."""
     from atlas.submissions.records import tool_snapshot
 
     needed = [slug for slug, _role in data.organisations]
     needed += [extra["organisation"] for extra in data.deployments.values()
                if extra.get("organisation")]
-    by_name = {org.name: org for org in remote_orgs.values()}
     try:
         with transaction.atomic():
             existing = set(Organisation.objects.filter(slug__in=needed)
@@ -288,7 +288,7 @@ def _trial(data, remote_orgs, resolver):
             for slug in dict.fromkeys(needed):
                 if slug in existing:
                     continue
-                remote = remote_orgs.get(slug) or by_name.get(resolver.names.get(slug, ""))
+                remote = remote_orgs.get(slug) or remote_orgs.get(resolver.names.get(slug, ""))
                 fields = {"name": resolver.names.get(slug) or slug, "kind": "other"}
                 if remote is not None:
                     fields = {"name": remote.name, "aliases": remote.aliases, "kind": remote.kind,
@@ -372,8 +372,11 @@ def _write(checked, remote_orgs, resolver, report):
     from atlas.submissions.records import tool_snapshot
 
     origins = {h.remote_slug: h.tool for h in HarvestedRecord.objects.filter(
-        instance=report.instance).select_related("tool")}
-    by_slug = {t.slug: t for t in Tool.objects.filter(slug__in=[d.slug for d in checked])}
+        instance=report.instance).select_related("tool")}  # each tool knows its harvest_origin
+    by_slug = {t.slug: t for t in Tool.objects.filter(slug__in=[d.slug for d in checked])
+               .select_related("harvest_origin")}
+    # The source's organisations this Atlas lacks, by their slug there and by their name.
+    remote_orgs = {**{org.name: org for org in remote_orgs.values()}, **remote_orgs}
     for data in checked:
         remote_slug = data.slug
         local = origins.get(remote_slug) or by_slug.get(remote_slug)
@@ -387,7 +390,7 @@ def _write(checked, remote_orgs, resolver, report):
             continue
         before = tool_snapshot(local.pk)
         changes = {k: v for k, v in trial.record.items() if before.get(k) != v}
-        origin = HarvestedRecord.objects.filter(tool=local).first()
+        origin = getattr(local, "harvest_origin", None)
         why = ("local" if origin is None else "verified" if local.is_verified else
                "harvested" if origin.instance == report.instance else "other")
         _propose_correction(local, changes, report, remote_slug, why,

@@ -105,10 +105,6 @@ def _revision(*, obj, action: str, before: dict | None, user, after: dict | None
         changed_by=user, submission=submission)
 
 
-def correction_record(*, tool: Tool, changes: dict) -> dict:
-    return {**tool_snapshot(tool.pk), **changes}
-
-
 def _already_reviewed(submission):
     if submission.status != Status.PENDING:
         raise ValidationError(_("This submission has already been reviewed."))
