@@ -35,8 +35,8 @@ EXPORT_SETTINGS = {
     "STATIC_URL": "/static/",
 }
 # Static files every copy ships, whether or not a page links them: the offline machinery.
-ALWAYS_STATIC = ["/static/offline/search.js", "/static/offline/fetch-shim.js",
-                 "/static/offline/page.js", "/static/atlas/js/quick-exit.js"]
+ALWAYS_STATIC = ["/static/offline/search.js", pages.SHIM, pages.PAGE_SCRIPT, pages.UNPACK,
+                 pages.QUICK_EXIT]
 
 
 class ExportError(Exception):
