@@ -62,7 +62,7 @@ FINANCE = {"traffik-analysis-hub", "project-protect", "project-shadow", "banks-a
            "polaris-financial-intelligence-unit", "fintel-alliance-child-sexual-exploitation-financial-indicators-and-data-analysis-days",
            "swedish-financial-coalition-against-child-sexual-abuse-material-finanskoalitionen"}
 ORGANS = {"overseas-transplant-survey-global-organ-trafficking-registry"}
-MIGRANT_CHATBOT = {"migrantpal", "miss-migration-chatbot", "ami_bot", "wetaase"}
+MIGRANT_CHATBOT = {"migrantpal", "miss-migration-chatbot", "ami-bot", "wetaase"}
 
 # (language, query, expected tool slugs)
 QUERIES = [

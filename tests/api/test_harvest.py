@@ -134,18 +134,13 @@ def _remote_detail(source, slug):
     return data
 
 
-def _curator():
-    from django.contrib.auth.models import User
-    return User.objects.create_superuser("curator", "c@example.org", "a-long-passphrase-1")
-
-
 def _approve(submission, curator, payload=None):
     from atlas.submissions.services import submission_approve
     return submission_approve(submission=submission, user=curator, payload=payload)
 
 
 def test_one_atlas_harvests_another_into_the_review_queue_and_a_second_run_changes_nothing(
-        source_atlas, client, tool_factory):
+        source_atlas, client, tool_factory, administrator):
     from atlas.submissions.models import Submission
     tool_factory("Shared Tool", slug="shared-tool", organisations=["Beacon NGO"],
                  short_description="Exists on both sides.",
@@ -182,7 +177,7 @@ def test_one_atlas_harvests_another_into_the_review_queue_and_a_second_run_chang
     assert Submission.objects.count() == 2  # pending proposals are not filed twice
 
     # Approving the proposal publishes the source's record, field by field, with provenance.
-    curator = _curator()
+    curator = administrator
     _approve(proposal, curator)
     assert _local_detail(client, "sms-line") == _remote_detail(source_atlas, "sms-line")
     assert Organisation.objects.get(slug="field-partner").kind == "government"
@@ -219,7 +214,7 @@ def test_one_atlas_harvests_another_into_the_review_queue_and_a_second_run_chang
 
 
 def test_a_source_change_supersedes_the_pending_proposal_and_a_rejected_one_is_not_filed_again(
-        source_atlas):
+        source_atlas, administrator):
     from django.core.exceptions import ValidationError
 
     from atlas.submissions.models import Submission
@@ -237,7 +232,7 @@ def test_a_source_change_supersedes_the_pending_proposal_and_a_rejected_one_is_n
                                    payload__origin__remote_slug="sms-line")
     assert first.status == "superseded" and first.superseded_by == newer
     assert newer.payload["description"] == "Now also by WhatsApp."
-    curator = _curator()
+    curator = administrator
     with pytest.raises(ValidationError, match="already been reviewed"):
         _approve(first, curator)
     assert not Tool.objects.filter(slug="sms-line").exists()
@@ -324,13 +319,13 @@ def test_a_curator_s_changed_organisation_creates_no_organisation_the_tool_no_lo
 
 
 def test_a_harvested_tool_published_under_another_slug_is_still_recognised(
-        source_atlas, tool_factory):
+        source_atlas, tool_factory, administrator):
     from atlas.submissions.models import Submission
     harvest(source_atlas.url)
     # Meanwhile a different tool took the slug here.
     tool_factory("Another SMS Line", slug="sms-line", short_description="Ours, unrelated.")
     _approve(Submission.objects.get(kind="tool", payload__origin__remote_slug="sms-line"),
-             _curator())
+             administrator)
     published = HarvestedRecord.objects.get(remote_slug="sms-line").tool
     assert published.slug == "sms-line-2" and published.name == "SMS Line"
     report = harvest(source_atlas.url)
@@ -527,11 +522,12 @@ def test_a_record_that_fails_the_import_checks_is_refused_and_the_rest_is_propos
     assert not Tool.objects.exists()
 
 
-def test_a_proposed_correction_is_approved_through_the_review_queue(source_atlas, tool_factory):
+def test_a_proposed_correction_is_approved_through_the_review_queue(source_atlas, tool_factory,
+                                                                   administrator):
     from atlas.submissions.models import Submission
     tool_factory("Local Clash", slug="local-clash", short_description="Our own version.")
     harvest(source_atlas.url)
-    _approve(Submission.objects.get(tool__slug="local-clash"), _curator())
+    _approve(Submission.objects.get(tool__slug="local-clash"), administrator)
     assert Tool.objects.get(slug="local-clash").short_description == "The source's version."
     assert harvest(source_atlas.url).unchanged == ["local-clash", "shared-tool", "sms-line"]
 

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.conf import settings
 
+from atlas.catalogue.models import Tool
 from atlas.offline.packing import (page_as_shown, unpack_json_script, unpack_script,
                                  unpack_search_records)
 from atlas.offline.paths import SiteMap, rewrite_html, rewrite_url
@@ -113,7 +114,7 @@ def test_the_map_data_is_exported_as_a_data_script_with_relative_links(
 def test_the_search_index_holds_every_tool_with_its_facet_values(exported_site):
     text = (exported_site.dest / "offline" / "search-tools.js").read_text()
     records = unpack_search_records(text)
-    assert len(records) == 27
+    assert len(records) == Tool.objects.count() > 0
     cotton = next(r for r in records if r["s"] == "cotton-tracer")
     assert cotton["o"] == ["Nairobi Watch"]
     assert sorted(cotton["f"]["country"]) == ["BR", "KE"]

@@ -10,6 +10,7 @@ from atlas.submissions.models import Revision, StoryExcerpt, Submission
 from atlas.submissions.services import (revision_revert, story_excerpt_publish,
                                         submission_approve, submission_create, submission_reject,
                                         tool_verify_by_curator)
+from tests.submissions.helpers import revisions_of
 
 PROPOSAL = {"name": "Harbour Watch", "website": "https://harbour.example",
             "description": "Lets port workers report signs of forced labour on fishing vessels.",
@@ -21,10 +22,6 @@ PROPOSAL = {"name": "Harbour Watch", "website": "https://harbour.example",
 
 def proposal(**changes):
     return submission_create(kind="tool", payload={**PROPOSAL, **changes})
-
-
-def revisions_of(obj):
-    return Revision.objects.filter(content_type__model=obj._meta.model_name, object_id=obj.pk)
 
 
 def test_approving_a_new_tool_creates_it_searchable_with_a_revision_and_audit(curator):
@@ -98,7 +95,7 @@ def test_a_correction_shows_a_field_by_field_diff_and_approving_applies_it(
     assert client.post(f"/submit/correction/{tool.slug}/", data).status_code == 302
     submission = Submission.objects.get()
     page = curator_client.get(f"/curate/submissions/{submission.pk}/").content.decode()
-    assert "<th scope=\"row\">status</th><td>Active</td><td>dormant</td>" in page or "<th scope=\"row\">status</th><td>active</td><td>dormant</td>" in page
+    assert "<th scope=\"row\">status</th><td>active</td><td>dormant</td>" in page
     assert "<th scope=\"row\">purposes</th>" in page and "<th scope=\"row\">name</th>" not in page
     assert curator_client.post(f"/curate/submissions/{submission.pk}/approve/").status_code == 302
     tool.refresh_from_db()

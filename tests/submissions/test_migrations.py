@@ -15,8 +15,16 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture
+def migrated_forward_afterwards():
+    """Whatever happens in the test, the database ends at the latest migrations, as the other
+    tests expect."""
+    yield
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_tool_revisions_become_record_revisions_and_back_without_loss():
+def test_tool_revisions_become_record_revisions_and_back_without_loss(migrated_forward_afterwards):
     old = _migrate(BEFORE)
     Tool = old.get_model("catalogue", "Tool")
     Revision = old.get_model("submissions", "Revision")
@@ -51,4 +59,3 @@ def test_tool_revisions_become_record_revisions_and_back_without_loss():
     assert Revision.objects.get(pk=change.pk).tool_slug == "harbour-watch"
     assert Revision.objects.get(pk=orphan.pk).tool_id is None
     assert Revision.objects.count() == 2  # the organisation's revision has no place there
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())  # as the other tests expect

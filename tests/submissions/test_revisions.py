@@ -10,6 +10,7 @@ from atlas.helplines.services import helpline_upsert
 from atlas.submissions.models import Revision
 from atlas.submissions.records import record_type
 from atlas.submissions.services import record_save, revision_revert
+from tests.submissions.helpers import revisions_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,6 @@ def hotline():
         country="KE", name="Counter-trafficking line", kind="trafficking-hotline", phone="1195",
         languages="en, sw", hours="24/7", source_url="https://example.org/ke")
     return helpline
-
-
-def revisions_of(obj):
-    return Revision.objects.filter(content_type__model=obj._meta.model_name, object_id=obj.pk)
 
 
 def test_a_helpline_changed_in_the_admin_is_a_revision_and_a_curator_reverts_it(
