@@ -26,12 +26,6 @@ def links_of(path: Path):
         yield html.unescape(value)
 
 
-def shown(path: Path) -> str:
-    """A page of the copy as the browser shows it (tool and organisation pages are filled in
-    from their section's bundle)."""
-    return page_as_shown(path)
-
-
 def test_every_page_of_every_language_is_in_the_copy(exported_site):
     site = exported_site.dest
     for code, _name in settings.LANGUAGES:
@@ -43,7 +37,7 @@ def test_every_page_of_every_language_is_in_the_copy(exported_site):
                      "insights/index.html", "search/index.html"]:
             assert (root / page).is_file(), f"{code}: {page} missing"
         assert f'lang="{code}"' in (root / "tools/cotton-tracer/index.html").read_text()
-        assert "<h1>Cotton Tracer</h1>" in shown(root / "tools/cotton-tracer/index.html")
+        assert "<h1>Cotton Tracer</h1>" in page_as_shown(root / "tools/cotton-tracer/index.html")
 
 
 def test_every_link_in_the_copy_leads_to_a_file_of_the_copy(exported_site):
@@ -78,7 +72,7 @@ def test_no_page_of_the_copy_keeps_an_absolute_site_address(exported_site):
 
 
 def test_filtered_lists_lead_to_the_search_page_with_their_filters(exported_site):
-    tool = shown(exported_site.dest / "tools" / "cotton-tracer" / "index.html")
+    tool = page_as_shown(exported_site.dest / "tools" / "cotton-tracer" / "index.html")
     assert 'href="../../search/index.html?country=KE"' in tool
     listing = (exported_site.dest / "tools" / "index.html").read_text()
     assert '<form class="search" action="../search/index.html"' in listing
@@ -86,7 +80,7 @@ def test_filtered_lists_lead_to_the_search_page_with_their_filters(exported_site
 
 
 def test_tool_pages_of_the_copy_link_similar_tools_by_name_without_excerpts(exported_site):
-    tool = shown(exported_site.dest / "tools" / "survey-kit-1" / "index.html")
+    tool = page_as_shown(exported_site.dest / "tools" / "survey-kit-1" / "index.html")
     similar = tool[tool.index('id="similar-heading"'):]
     similar = similar[:similar.index("</section>")]
     assert re.search(r'<a href="\.\./survey-kit-\d+/index\.html">Survey Kit \d+</a>', similar)
@@ -124,7 +118,7 @@ def test_the_search_index_holds_every_tool_with_its_facet_values(exported_site):
 
 
 def test_links_to_pages_that_need_a_server_lead_to_an_explanation(exported_site):
-    tool = shown(exported_site.dest / "tools" / "cotton-tracer" / "index.html")
+    tool = page_as_shown(exported_site.dest / "tools" / "cotton-tracer" / "index.html")
     assert 'href="../../offline/index.html"' in tool  # "Contribute" in the navigation
     explanation = (exported_site.dest / "offline" / "index.html").read_text()
     assert "needs a connection" in explanation
@@ -149,7 +143,7 @@ def test_the_zip_holds_the_copy_under_one_folder(small_catalogue, tmp_path):
                          zip_path=tmp_path / "site.zip", jobs=1)
     names = zipfile.ZipFile(tmp_path / "site.zip").namelist()
     # The language switcher leads to the explanation page for languages left out of the copy.
-    tool = shown(tmp_path / "site" / "ar" / "tools" / "cotton-tracer" / "index.html")
+    tool = page_as_shown(tmp_path / "site" / "ar" / "tools" / "cotton-tracer" / "index.html")
     assert 'href="../../../tools/cotton-tracer/index.html" lang="en"' in tool
     assert 'href="../../offline/index.html" lang="fr"' in tool
     assert "site/index.html" in names and "site/ar/tools/cotton-tracer/index.html" in names
