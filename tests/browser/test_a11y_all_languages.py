@@ -1,18 +1,13 @@
 """WCAG 2.1 AA in all six languages: axe-core (vendored for tests) finds no violation of any
 impact on any public page, including a form showing its errors; errors are tied to their fields."""
 
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 
+from tests.browser.helpers import run_axe
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-RUN_AXE = """async () => (await axe.run(document, {
-    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
-    .map(v => ({id: v.id, impact: v.impact,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
@@ -41,20 +36,6 @@ def public_pages(tool, organisation):
         ("/stories/", None),
         ("/account/login/", None),
     ]
-
-
-@pytest.fixture
-def axe_page(browser):
-    # The strict CSP would block the injected axe script: bypass it for these contexts only.
-    context = browser.new_context(bypass_csp=True)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def run_axe(page):
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(RUN_AXE)
 
 
 def prefixed(language, path):

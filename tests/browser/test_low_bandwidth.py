@@ -6,15 +6,14 @@ import statistics
 
 import pytest
 
+from tests.browser.helpers import results_total
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def no_js_page(browser):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
+def no_js_page(new_page):
+    return new_page(java_script_enabled=False)
 
 
 def test_search_filter_open_a_tool_and_its_helplines_work_with_javascript_disabled(
@@ -24,12 +23,12 @@ def test_search_filter_open_a_tool_and_its_helplines_work_with_javascript_disabl
     page.locator("#home-q").fill("hotline")
     page.locator("#home-q").press("Enter")
     assert "/tools/?q=hotline" in page.url
-    before = int(re.sub(r"\D", "", page.locator("#results-heading").inner_text()))
+    before = results_total(page)
     region = page.locator(".facets details", has_text="Region")
     region.locator("summary").click()  # <details> opens without JavaScript
     region.locator("a", has_text="Africa").click()
     assert "region=africa" in page.url
-    after = int(re.sub(r"\D", "", page.locator("#results-heading").inner_text()))
+    after = results_total(page)
     assert 0 < after < before
     page.locator(".tool-list .tool-card h3 a").first.click()
     assert page.locator("main h1").count() == 1
