@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import gc
 import threading
+from dataclasses import dataclass
 
 import numpy as np
-from dataclasses import dataclass
 
 from atlas.catalogue.licences import open_source_state
 from atlas.catalogue.search.query import fold
