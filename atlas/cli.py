@@ -84,10 +84,11 @@ def cmd_serve(args) -> int:
     _load_default_if_empty()
     call_command("collectstatic", interactive=False, verbosity=0)
     workers = str(args.workers or os.environ.get("WEB_CONCURRENCY", "2"))
+    threads = str(args.threads or os.environ.get("ATLAS_THREADS", "4"))
     print(f"Serving the Atlas on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     gunicorn = [sys.executable, "-m", "gunicorn", "atlas.wsgi:application", "--bind",
                 f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--workers", workers,
-                "--threads", "4", "--access-logfile", "-",
+                "--threads", threads, "--access-logfile", "-",
                 # Access logs without client addresses, user agents or referrers.
                 "--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms']
     os.execvpe(gunicorn[0], gunicorn, os.environ)
@@ -230,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to bind (default $HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default $PORT or 8000)")
     p.add_argument("--workers", type=int, help="gunicorn worker processes (default 2)")
+    p.add_argument("--threads", type=int, help="threads per worker (default 4)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("import", help="validate and load a CSV or JSON file of tools, organisations or helplines")

@@ -10,6 +10,15 @@ from tests.factories import make_organisation, make_tool  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
+def _no_derived_data_from_other_tests():
+    """Each test starts with no memoised index, vectors or cached page: test databases are
+    rolled back, and a stamp's value may be reused by the next test's first write."""
+    from atlas.derived.cache import clear_all
+    clear_all()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _source_language_after_each_test():
     """A request to /fr/... leaves French active in the test thread; start each test in English."""
     yield

@@ -57,11 +57,10 @@ class AtlasAPI(NinjaAPI):
 
 
 def _parameter_enums():
-    from atlas.catalogue.filters import FACETS
+    from atlas.catalogue.facets import FACETS
     from atlas.geo.countries import REGIONS
     countries = [c.code for c in all_countries()]
-    enums = {("tools", f.param): list(f.vocabulary.terms) for f in FACETS
-             if hasattr(f, "vocabulary") and f.vocabulary is not None}
+    enums = {("tools", f.param): f.choices for f in FACETS if f.choices is not None}
     enums.update({
         ("tools", "country"): [GLOBAL, *countries], ("tools", "region"): [GLOBAL, *REGIONS],
         ("tools", "sort"): list(SORTS),
@@ -171,7 +170,7 @@ def tools(request,
     filters, errors = parse_filters(request.GET)
     if errors:
         raise BadRequest(errors)
-    result = selectors.tool_search(**filters.as_kwargs(), per_page=per_page)
+    result = selectors.tool_search(filters, per_page=per_page)
     data = search_result_as_dict(result)
     params = result.filters.as_params() + ([("per_page", str(per_page))]
                                            if per_page != DEFAULT_PER_PAGE else [])

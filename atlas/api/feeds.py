@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from django.contrib.syndication.views import Feed
 from django.http import JsonResponse
 from django.urls import reverse
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from atlas.catalogue.filters import parse_filters
 from atlas.catalogue.models import Tool
-from atlas.catalogue.selectors import tool_search, tools_with_relations
+from atlas.catalogue.selectors import hydrate, tool_search_ids, tools_with_relations
 
 FEED_SIZE = 50
 
@@ -43,8 +45,11 @@ class ToolsFeed(Feed):
             return list(tools_with_relations(Tool.objects.order_by("-updated_at", "-pk")
                                              [:FEED_SIZE]))
         # The one search selector picks the tools; the feed then orders them by last change.
-        tools = tool_search(**{**filters.as_kwargs(), "page": 1}, all_results=True).tools
-        return sorted(tools, key=lambda t: (t.updated_at, t.pk), reverse=True)[:FEED_SIZE]
+        ids = set(tool_search_ids(filters.changed(page=1)))
+        newest = list(itertools.islice((pk for pk in Tool.objects.order_by("-updated_at", "-pk")
+                                        .values_list("pk", flat=True).iterator(2000)
+                                        if pk in ids), FEED_SIZE))
+        return hydrate(newest)
 
     def item_title(self, tool):
         return tool.name

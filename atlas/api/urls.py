@@ -6,7 +6,7 @@ from django.urls import URLPattern, include, path
 from atlas.api import views
 from atlas.api.api import api
 from atlas.api.feeds import ToolsFeed
-from atlas.api.http import cached_until_the_data_changes, open_data
+from atlas.api.http import open_data
 from atlas.api.sitemaps import SITEMAPS
 
 
@@ -17,13 +17,9 @@ def _with_open_data(patterns):
     keeps its name, which ninja reverses to find the API's prefix).
     """
     return [URLPattern(p.pattern, open_data(views.api_index if p.name == "api-root"
-                                            else p.callback,
-                                            data=p.name not in _CODE_ONLY),
+                                            else p.callback),
                        p.default_args, p.name)
             if isinstance(p, URLPattern) else p for p in patterns]
-
-
-_CODE_ONLY = ("openapi-json", "openapi-view", "api-root")
 
 
 _api_patterns, _api_app, _api_namespace = api.urls
@@ -32,11 +28,11 @@ app_name = "api"
 urlpatterns = [
     path("api/v1/", include((_with_open_data(_api_patterns), _api_namespace))),
     path("exports/tools.<str:fmt>", open_data(views.tool_export), name="tool_export"),
-    path("feeds/tools.atom", open_data(cached_until_the_data_changes(ToolsFeed())),
+    path("feeds/tools.atom", open_data(ToolsFeed()),
          name="tools_feed"),
-    path("sitemap.xml", cached_until_the_data_changes(sitemap_views.index),
+    path("sitemap.xml", sitemap_views.index,
          {"sitemaps": SITEMAPS, "sitemap_url_name": "api:sitemap_section"}, name="sitemap"),
-    path("sitemap-<section>.xml", cached_until_the_data_changes(sitemap_views.sitemap),
+    path("sitemap-<section>.xml", sitemap_views.sitemap,
          {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -37,32 +37,35 @@ def cmd_check_sources(args) -> int:
 
 
 def coverage_report() -> list[tuple[str, list[tuple[str, int]]]]:
-    """(facet label, [(value label, tool count)]) for purpose, technology, region and country."""
-    from atlas.catalogue.selectors import tool_search
-    wanted = ("purpose", "technology", "user", "exploitation", "region", "country")
-    result = tool_search()
-    return [(str(f.label), [(str(v.label), v.count) for v in f.values])
-            for f in result.facets if f.param in wanted]
+    """(facet label, [(value label, tool count)]) for every facet, in the registry's order."""
+    from atlas.catalogue.filters import ToolFilters
+    from atlas.catalogue.selectors import tool_search_counts
+    result = tool_search_counts(ToolFilters())
+    return [(str(f.label), [(v.label, v.count) for v in f.values]) for f in result.facets]
+
+
+def coverage_gaps() -> list[tuple[str, str]]:
+    """(vocabulary, value label) for each value of a fixed vocabulary that no tool carries."""
+    from atlas.catalogue.facets import FACETS
+    from atlas.catalogue.filters import ToolFilters
+    from atlas.catalogue.selectors import tool_search_counts
+    present = {f.param: {v.value for v in f.values}
+               for f in tool_search_counts(ToolFilters()).facets}
+    return [(f.vocabulary.slug, str(f.value_label(value))) for f in FACETS if f.choices
+            for value in f.choices if value not in present[f.param]]
 
 
 def cmd_report(args) -> int:
     from atlas.cli import setup_django
     setup_django()
-    from atlas.catalogue.vocabularies import TOOL_LIST_VOCABULARIES
-    from atlas.catalogue.selectors import tool_search
-    total = tool_search().count
-    print(f"Coverage of {total} tools")
+    from atlas.catalogue.filters import ToolFilters
+    from atlas.catalogue.selectors import tool_search_counts
+    print(f"Coverage of {tool_search_counts(ToolFilters()).count} tools")
     for label, rows in coverage_report():
         print(f"\n{label}")
         for value, count in rows:
             print(f"  {count:>6}  {value}")
     # Vocabulary terms no tool carries are gaps too, and they do not appear as facet values.
-    from atlas.catalogue.search.facets import current_index
-    index = current_index()
-    params = {"purposes": "purpose", "technologies": "technology", "users": "user",
-              "exploitation": "exploitation"}
-    for field, vocab in TOOL_LIST_VOCABULARIES.items():
-        for slug, term_label in vocab.terms.items():
-            if not index.masks[params[field]].get(slug):
-                print(f"gap: no tool has {vocab.slug} = {term_label}")
+    for vocabulary, value_label in coverage_gaps():
+        print(f"gap: no tool has {vocabulary} = {value_label}")
     return 0

@@ -346,14 +346,14 @@ def tools_for_export(filters=None) -> list:
     from django.db.models import prefetch_related_objects
 
     from atlas.catalogue.models import Tool
-    from atlas.catalogue.selectors import tool_search, tools_with_relations
+    from atlas.catalogue.selectors import hydrate, tool_search_ids, tools_with_relations
 
     if filters is None:
         tools = list(tools_with_relations(Tool.objects.prefetch_related("sources")
                                           .order_by("slug")))
         prefetch_related_objects(tools, "deployments__organisation")
         return tools
-    tools = tool_search(**filters.as_kwargs(), all_results=True).tools
+    tools = hydrate(tool_search_ids(filters.changed(page=1)))
     prefetch_related_objects(tools, "sources", "deployments__organisation")
     return tools
 

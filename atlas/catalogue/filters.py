@@ -1,17 +1,17 @@
 """The query-string state of a tool search: parsing, validation and toggling.
 
-The same parameters drive /tools/, the map, the API and exports, so they are defined here once.
+The same parameters drive /tools/, the map, insights, the API, feeds and exports; the facets
+come from the registry (facets.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _
 
-from atlas.catalogue import vocabularies as v
-from atlas.geo.countries import GLOBAL, REGIONS, country_name, is_country_code
+from atlas.catalogue.facets import FACETS
 
 SORTS = {
     "relevance": _("Relevance"),
@@ -20,57 +20,6 @@ SORTS = {
 }
 MAX_PAGE = 10_000
 MAX_VALUES_PER_FACET = 50
-
-
-@dataclass(frozen=True)
-class FacetSpec:
-    param: str
-    label: object
-    labels: object  # callable: value -> label
-
-    def is_valid(self, value: str) -> bool:
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class VocabularyFacet(FacetSpec):
-    vocabulary: v.Vocabulary = None
-
-    def is_valid(self, value):
-        return value in self.vocabulary
-
-
-@dataclass(frozen=True)
-class CountryFacet(FacetSpec):
-    def is_valid(self, value):
-        return value == GLOBAL or is_country_code(value)
-
-
-@dataclass(frozen=True)
-class RegionFacet(FacetSpec):
-    def is_valid(self, value):
-        return value == GLOBAL or value in REGIONS
-
-
-def _vocab_facet(param, vocab, label=None):
-    return VocabularyFacet(param, label or vocab.label, vocab.label_of, vocabulary=vocab)
-
-
-# Order is the order facets appear in on the page and in the API.
-FACETS = [
-    _vocab_facet("purpose", v.PURPOSES),
-    _vocab_facet("technology", v.TECHNOLOGIES),
-    _vocab_facet("user", v.USERS),
-    _vocab_facet("exploitation", v.EXPLOITATION),
-    RegionFacet("region", _("Region"),
-                lambda value: _("Global") if value == GLOBAL else REGIONS.get(value, value)),
-    CountryFacet("country", _("Country"), country_name),
-    _vocab_facet("cost", v.COST),
-    _vocab_facet("access", v.ACCESS),
-    _vocab_facet("status", v.STATUS),
-    _vocab_facet("open_source", v.OPEN_SOURCE),
-]
-FACETS_BY_PARAM = {f.param: f for f in FACETS}
 
 
 @dataclass(frozen=True)
@@ -83,45 +32,70 @@ class ParamError:
         return {"field": self.param, "value": self.value, "message": str(self.message)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ToolFilters:
+    """A search: text, the chosen values of each facet, sort and page.
+
+    `ToolFilters(q="x", purpose=("training",))`: facets are given by their parameter.
+    """
+
     q: str = ""
-    purpose: tuple = ()
-    technology: tuple = ()
-    user: tuple = ()
-    exploitation: tuple = ()
-    region: tuple = ()
-    country: tuple = ()
-    cost: tuple = ()
-    access: tuple = ()
-    status: tuple = ()
-    open_source: tuple = ()
+    selections: tuple = ()  # ((param, (value, ...)), ...) for facets with chosen values
     sort: str = "relevance"
     page: int = 1
     extra: tuple = field(default=(), compare=False)  # other parameters to keep in links (lang...)
 
+    def __init__(self, *, q="", sort="relevance", page=1, extra=(), selections=None, **chosen):
+        known = {f.param for f in FACETS}
+        unknown = set(chosen) - known
+        if unknown:
+            raise TypeError(f"unknown facet parameters: {sorted(unknown)}")
+        merged = dict(selections or ())
+        merged.update(chosen)
+        object.__setattr__(self, "q", q)
+        object.__setattr__(self, "selections", tuple(
+            (f.param, tuple(merged[f.param])) for f in FACETS if merged.get(f.param)))
+        object.__setattr__(self, "sort", sort)
+        object.__setattr__(self, "page", page)
+        object.__setattr__(self, "extra", tuple(extra))
+
     def selected(self, param) -> tuple:
-        return getattr(self, param)
+        return dict(self.selections).get(param, ())
 
     @property
-    def active_facets(self):
-        return {f.param: self.selected(f.param) for f in FACETS if self.selected(f.param)}
+    def active_facets(self) -> dict:
+        return dict(self.selections)
 
     @property
     def is_filtered(self):
-        return bool(self.q or self.active_facets)
+        return bool(self.q or self.selections)
 
-    def as_kwargs(self):
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+    def as_kwargs(self) -> dict:
+        """This search as keyword arguments of tool_search."""
+        return {"q": self.q, "sort": self.sort, "page": self.page, "extra": self.extra,
+                **dict(self.selections)}
+
+    def changed(self, **changes) -> ToolFilters:
+        """A copy with some fields or facets replaced (`changed(country=("KE",), page=1)`)."""
+        if not changes:
+            return self
+        selections = dict(self.selections)
+        fields = {"q": self.q, "sort": self.sort, "page": self.page, "extra": self.extra}
+        for key, value in changes.items():
+            if key in fields:
+                fields[key] = value
+            else:
+                selections[key] = value
+        return ToolFilters(**fields, selections=selections)
 
     def as_params(self, **changes) -> list[tuple[str, str]]:
         """Query-string pairs for this state, with changes applied; defaults are left out."""
-        state = replace(self, **changes)
+        state = self.changed(**changes)
         pairs = []
         if state.q:
             pairs.append(("q", state.q))
-        for facet in FACETS:
-            pairs += [(facet.param, value) for value in state.selected(facet.param)]
+        for param, values in state.selections:
+            pairs += [(param, value) for value in values]
         if state.sort != "relevance":
             pairs.append(("sort", state.sort))
         if state.page != 1:
@@ -165,24 +139,22 @@ def parse_filters(params, *, keep=()) -> tuple[ToolFilters, list[ParamError]]:
     the rest while the API answers 400 with the same errors.
     """
     errors = []
-    values = {}
+    selections = {}
     q = (params.get("q") or "").replace("\x00", "").strip()[:500]
     for facet in FACETS:
         chosen = []
         for raw in params.getlist(facet.param)[:MAX_VALUES_PER_FACET]:
             for value in raw.split(","):
-                value = value.strip()
+                value = facet.normalise(value.strip())
                 if not value:
                     continue
-                if facet.param == "country" and value.lower() != GLOBAL:
-                    value = value.upper()
                 if facet.is_valid(value):
                     if value not in chosen:
                         chosen.append(value)
                 else:
                     errors.append(ParamError(facet.param, value[:100],
                                              _("Unknown value for this filter.")))
-        values[facet.param] = tuple(chosen)
+        selections[facet.param] = tuple(chosen)
     sort = params.get("sort") or "relevance"
     if sort not in SORTS:
         errors.append(ParamError("sort", sort[:100], _("Unknown sort order.")))
@@ -196,4 +168,4 @@ def parse_filters(params, *, keep=()) -> tuple[ToolFilters, list[ParamError]]:
             errors.append(ParamError("page", raw_page[:100],
                                      _("The page must be a whole number from 1 to 10000.")))
     extra = tuple((k, params.get(k)) for k in keep if params.get(k))
-    return ToolFilters(q=q, sort=sort, page=page, extra=extra, **values), errors
+    return ToolFilters(q=q, sort=sort, page=page, extra=extra, selections=selections), errors

@@ -133,19 +133,6 @@ class Source(models.Model):
         ordering = ["id"]
 
 
-class CatalogueVersion(models.Model):
-    """One row whose counter every catalogue write bumps, in the same transaction.
-
-    Each server process keeps a derived, in-memory facet index and rebuilds it when this counter
-    moves, so several stateless app servers stay consistent without a shared cache.
-    """
-
-    # A random stamp rather than a counter: a rolled-back write must not leave a process holding
-    # an index for a version number that a later, different write reuses.
-    stamp = models.CharField(max_length=32)
-    changed_at = models.DateTimeField(auto_now=True)
-
-
 def _translation_languages():
     return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 

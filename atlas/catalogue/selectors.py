@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Prefetch
+from django.utils.translation import get_language
 from rapidfuzz import fuzz, process, utils
 
-from atlas.catalogue.filters import FACETS, ToolFilters
+from atlas.catalogue.facets import FACETS, params as FACET_PARAMS
+from atlas.catalogue.facets import facet as facet_spec
+from atlas.catalogue.filters import ToolFilters
 from atlas.catalogue.models import Deployment, Organisation, Tool, ToolOrganisation
 from atlas.catalogue.translations import active_translation_prefetch
 from atlas.catalogue.search import (RANK_LIMIT, parse_query, text_match, text_rank,
                                     text_relevance)
-from atlas.catalogue.search.facets import current_index, positions_from_bits
+from atlas.catalogue.search.index import current_index, positions_from_bits
 from atlas.catalogue.search.highlight import highlight
 from atlas.catalogue.search.semantic import semantic_additions
+from atlas.derived import stamps
+from atlas.derived.cache import memoised
 
 PER_PAGE = 20
 # Spelling fallback: how close a name must be (0-100) to count as "did you mean".
@@ -107,115 +113,208 @@ def _fuzzy_matches(q, index) -> dict[int, float]:
     return scores
 
 
-def tool_search(*, q: str = "", purpose=(), technology=(), user=(), exploitation=(), region=(),
-                country=(), cost=(), access=(), status=(), open_source=(), sort: str = "relevance",
-                page: int = 1, per_page: int = PER_PAGE, extra=(), all_results: bool = False
-                ) -> ToolSearchResult:
-    """Search and filter tools, with disjunctive facet counts.
+@dataclass
+class TextMatches:
+    """What the words of a query match, and how to rank it (step 1 of a search)."""
 
-    Values within a facet combine with OR, facets with AND. Each facet's counts apply every other
-    active filter but not its own, so they say how many results choosing that value would give.
-    With all_results, `tools` holds every match in order (for exports and the map).
-    """
-    filters = ToolFilters(q=q, purpose=tuple(purpose), technology=tuple(technology),
-                          user=tuple(user), exploitation=tuple(exploitation), region=tuple(region),
-                          country=tuple(country), cost=tuple(cost), access=tuple(access),
-                          status=tuple(status), open_source=tuple(open_source), sort=sort,
-                          page=page, extra=tuple(extra))
-    index = current_index()
+    mask: int  # bitset of matching tools; every tool when there is no query
+    parsed: object  # the ParsedQuery
+    ranks: dict | None = None  # tool id -> full-text rank, when ranked
+    fuzzy_scores: dict | None = None  # tool id -> spelling score, when matched by spelling
+    semantic_only: dict = field(default_factory=dict)  # tool id -> similarity (meaning only)
+    suggestion: str = ""
+
+
+def text_matches(q: str, index, *, ranked: bool) -> TextMatches:
+    """Tools matching the query by words, else by spelling or meaning (see semantic.py)."""
     parsed = parse_query(q)
-    fuzzy_scores, suggestion = None, ""
+    if not parsed:
+        return TextMatches(index.all_mask, parsed)
     ranks = None
-    semantic_only = {}
-    if parsed:
-        # In a catalogue small enough, ranking every match costs little: match and rank at once.
-        if index.size <= RANK_LIMIT:
-            ranks = text_rank(parsed)
-            matched = list(ranks)
-        else:
-            matched = text_match(parsed)
-            if sort == "relevance" and len(matched) <= RANK_LIMIT:
-                ranks = text_rank(parsed)
-        # Few matches by words: tools close in meaning, in any language, ranked after them. A
-        # sentence is matched by meaning before spelling; a word or two by spelling first.
-        semantic_only = semantic_additions(q, parsed, matched, index, sentence=True)
-        # A quoted phrase asks for exactly that: no spelling fallback.
-        if not matched and not semantic_only and not parsed.phrases:
-            fuzzy_scores = _fuzzy_matches(q, index)
-            if fuzzy_scores:
-                best = max(fuzzy_scores, key=fuzzy_scores.get)
-                suggestion = next(name for name, tool_id in index.names if tool_id == best)
-            matched = list(fuzzy_scores)
-        semantic_only = semantic_only or semantic_additions(q, parsed, matched, index,
-                                                            sentence=False)
-        matched = [*matched, *semantic_only]
-        text_mask = index.mask_of_ids(matched)
+    # In a catalogue small enough, ranking every match costs little: match and rank at once.
+    if index.size <= RANK_LIMIT:
+        ranks = text_rank(parsed)
+        matched = list(ranks)
     else:
-        text_mask = index.all_mask
+        matched = text_match(parsed)
+        if ranked and len(matched) <= RANK_LIMIT:
+            ranks = text_rank(parsed)
+    # Few matches by words: tools close in meaning, in any language, ranked after them. A
+    # sentence is matched by meaning before spelling; a word or two by spelling first.
+    semantic_only = semantic_additions(q, parsed, matched, index, sentence=True)
+    fuzzy_scores, suggestion = None, ""
+    # A quoted phrase asks for exactly that: no spelling fallback.
+    if not matched and not semantic_only and not parsed.phrases:
+        fuzzy_scores = _fuzzy_matches(q, index)
+        if fuzzy_scores:
+            best = max(fuzzy_scores, key=fuzzy_scores.get)
+            suggestion = next(name for name, tool_id in index.names if tool_id == best)
+        matched = list(fuzzy_scores)
+    semantic_only = semantic_only or semantic_additions(q, parsed, matched, index,
+                                                        sentence=False)
+    return TextMatches(index.mask_of_ids([*matched, *semantic_only]), parsed, ranks,
+                       fuzzy_scores, semantic_only, suggestion)
 
-    facet_masks = {}
-    for facet in FACETS:
-        selected = filters.selected(facet.param)
-        if selected:
-            mask = 0
-            for value in selected:
-                mask |= index.masks[facet.param].get(value, 0)
-            facet_masks[facet.param] = mask
+
+def _selection_masks(index, filters: ToolFilters) -> dict[str, int]:
+    """Each filtered facet's bitset: the tools carrying any of its chosen values."""
+    masks = {}
+    for param, values in filters.selections:
+        mask = 0
+        for value in values:
+            mask |= index.masks.get(param, {}).get(value, 0)
+        masks[param] = mask
+    return masks
+
+
+def filtered_mask(index, text_mask: int, selection_masks: dict[str, int]) -> int:
     final = text_mask
-    for mask in facet_masks.values():
+    for mask in selection_masks.values():
         final &= mask
+    return final
 
+
+@memoised()
+def _facet_labels(param: str, language: str) -> dict:
+    """Every value's label of a facet in one language, as text (computed once per language)."""
+    facet = facet_spec(param)
+    values = facet.choices if facet.choices is not None else []
+    return {value: str(facet.value_label(value)) for value in values}
+
+
+def _label(param, value, labels) -> str:
+    label = labels.get(value)
+    if label is None:
+        label = labels[value] = str(facet_spec(param).value_label(value))
+    return label
+
+
+def facet_counts(index, text_mask: int, filters: ToolFilters,
+                 selection_masks: dict[str, int]) -> list[Facet]:
+    """Disjunctive counts (step 2): each facet's counts apply every other active filter but
+    not its own, so they say how many results choosing that value would give."""
+    language = get_language() or ""
     facets = []
-    for facet in FACETS:
+    for spec in FACETS:
         base = text_mask
-        for param, mask in facet_masks.items():
-            if param != facet.param:
+        for param, mask in selection_masks.items():
+            if param != spec.param:
                 base &= mask
-        selected = filters.selected(facet.param)
-        toggle = filters.toggler(facet.param)
+        selected = filters.selected(spec.param)
+        toggle = filters.toggler(spec.param)
+        labels = _facet_labels(spec.param, language)  # filled as values are met
         values = []
-        for value, mask in index.masks[facet.param].items():
+        for value, mask in index.masks.get(spec.param, {}).items():
             count = (base & mask).bit_count()
             if count or value in selected:
-                values.append(FacetValue(value, facet.labels(value), count, value in selected,
-                                         toggle(value)))
+                values.append(FacetValue(value, _label(spec.param, value, labels), count,
+                                         value in selected, toggle(value)))
         for value in selected:  # a chosen value nobody has yet still shows, to be unticked
-            if value not in index.masks[facet.param]:
-                values.append(FacetValue(value, facet.labels(value), 0, True, toggle(value)))
-        values.sort(key=lambda fv: (-fv.count, str(fv.label)))
-        facets.append(Facet(facet.param, facet.label, values))
+            if value not in index.masks.get(spec.param, {}):
+                values.append(FacetValue(value, _label(spec.param, value, labels), 0, True,
+                                         toggle(value)))
+        values.sort(key=lambda fv: (-fv.count, fv.label))
+        facets.append(Facet(spec.param, spec.label, values))
+    return facets
 
+
+HYDRATE_CHUNK = 900  # SQLite allows so many parameters in one query
+
+
+def hydrate(ids: list[int]) -> list[Tool]:
+    """Tools for these ids, in this order, with their relations (step 4)."""
+    by_id = {}
+    for start in range(0, len(ids), HYDRATE_CHUNK):
+        chunk = ids[start:start + HYDRATE_CHUNK]
+        by_id.update((t.pk, t) for t in tools_with_relations(Tool.objects.filter(pk__in=chunk)))
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _search(filters: ToolFilters, *, ranked: bool):
+    index = current_index()
+    text = text_matches(filters.q, index, ranked=ranked and filters.sort == "relevance")
+    selection_masks = _selection_masks(index, filters)
+    return index, text, selection_masks, filtered_mask(index, text.mask, selection_masks)
+
+
+def _filters_of(filters, kwargs) -> ToolFilters:
+    if filters is not None:
+        return filters
+    kwargs = {k: tuple(v) if k in FACET_PARAMS() else v for k, v in kwargs.items()}
+    return ToolFilters(**kwargs)
+
+
+def tool_search(filters: ToolFilters | None = None, /, *, per_page: int = PER_PAGE,
+                **kwargs) -> ToolSearchResult:
+    """A page of tools matching a search, with disjunctive facet counts.
+
+    `tool_search(filters)` or `tool_search(q="...", purpose=[...], page=2)`. Values within a
+    facet combine with OR, facets with AND.
+    """
+    filters = _filters_of(filters, kwargs)
+    index, text, selection_masks, final = _search(filters, ranked=True)
+    facets = facet_counts(index, text.mask, filters, selection_masks)
     count = final.bit_count()
-    want = count if all_results else min(count, page * per_page)
-    if not parsed and sort == "relevance":
-        sort = "name"  # with no query there is no relevance to rank by
-    ordered_ids = _ordered_ids(index, final, want, sort, parsed, fuzzy_scores, ranks,
-                               semantic_only)
-    page_ids = ordered_ids if all_results else ordered_ids[(page - 1) * per_page:page * per_page]
-    by_id = {t.pk: t for t in tools_with_relations(Tool.objects.filter(pk__in=page_ids))} \
-        if page_ids else {}
-    tools = [by_id[i] for i in page_ids if i in by_id]
+    page = filters.page
+    ordered = ordered_ids(index, final, min(count, page * per_page), filters.sort, text)
+    tools = hydrate(ordered[(page - 1) * per_page:page * per_page])
     highlights = {}
-    if parsed and not all_results:
-        highlights = {t.pk: {"name": highlight(t.name, parsed),
-                             "description": highlight(t.short_description, parsed)} for t in tools}
-    return ToolSearchResult(filters, tools, count, per_page, facets, suggestion, highlights,
-                            frozenset(semantic_only))
+    if text.parsed:
+        highlights = {t.pk: {"name": highlight(t.name, text.parsed),
+                             "description": highlight(t.short_description, text.parsed)}
+                      for t in tools}
+    return ToolSearchResult(filters, tools, count, per_page, facets, text.suggestion, highlights,
+                            frozenset(text.semantic_only))
 
 
-def _ordered_ids(index, final, want, sort, parsed, fuzzy_scores, ranks,
-                 semantic_only=None) -> list[int]:
-    """The first `want` tool ids of the final set, in the requested order."""
+def tool_search_ids(filters: ToolFilters | None = None, /, **kwargs) -> list[int]:
+    """The ids of every tool matching a search, in the search's order (exports, feeds)."""
+    filters = _filters_of(filters, kwargs)
+    index, text, _masks, final = _search(filters, ranked=True)
+    return ordered_ids(index, final, final.bit_count(), filters.sort, text)
+
+
+@dataclass
+class SearchCounts:
+    """A search counted but not loaded: the map and insights count over `mask` with the index,
+    without reading a single tool from the database."""
+
+    filters: ToolFilters
+    count: int
+    facets: list[Facet]
+    index: object  # the FacetIndex searched
+    mask: int  # bitset of the matching tools
+    text: TextMatches
+
+    def ordered_ids(self, mask: int | None = None) -> list[int]:
+        """Ids of the matching tools (or of a subset of them), in the search's order."""
+        mask = self.mask if mask is None else mask
+        return ordered_ids(self.index, mask, mask.bit_count(), self.filters.sort, self.text)
+
+
+def tool_search_counts(filters: ToolFilters, *, ranked: bool = False) -> SearchCounts:
+    """Counts only; `ranked` when the caller will list tools in relevance order."""
+    index, text, selection_masks, final = _search(filters, ranked=ranked)
+    return SearchCounts(filters, final.bit_count(),
+                        facet_counts(index, text.mask, filters, selection_masks), index, final,
+                        text)
+
+
+def ordered_ids(index, final: int, want: int, sort: str, text: TextMatches) -> list[int]:
+    """The first `want` tool ids of the final set, in the requested order (step 3)."""
     if want <= 0:
         return []
+    if not text.parsed and sort == "relevance":
+        sort = "name"  # with no query there is no relevance to rank by
     count = final.bit_count()
     if sort == "relevance":
         ids = [index.ids[p] for p in positions_from_bits(final)]
-        if fuzzy_scores:
-            scores = {i: (fuzzy_scores.get(i, 0), 0) for i in ids}
+        if text.fuzzy_scores:
+            scores = {i: (text.fuzzy_scores.get(i, 0), 0) for i in ids}
         else:
-            scores = text_relevance(parsed, ids, ranks)
-        scores.update({i: (0, s) for i, s in (semantic_only or {}).items()})  # below any word match
+            scores = text_relevance(text.parsed, ids, text.ranks)
+        # Meaning-only matches rank below any word match.
+        scores.update({i: (0, s) for i, s in text.semantic_only.items()})
         # Ties (same relevance) fall back to name order for a stable, readable list.
         return heapq.nsmallest(want, ids, key=lambda i: (-scores[i][0], -scores[i][1],
                                                          index.name_order_rank(i)))
@@ -238,16 +337,40 @@ def tool_get(*, slug: str) -> Tool | None:
     return tools_with_relations(Tool.objects.select_related("verified_by")).filter(slug=slug).first()
 
 
+SIMILAR_BY = ("purpose", "technology", "exploitation")
+
+
+def tool_facet_values(tool: Tool, param: str) -> list[str]:
+    """A tool's values for one facet, read the way the search index reads them."""
+    spec = facet_spec(param)
+    return list(spec.values({column: getattr(tool, column) for column in spec.columns}))
+
+
+def tool_facet_values_all(tool: Tool) -> dict[str, list[str]]:
+    """Every facet's values for a tool (deployments prefetched), as the search index has them;
+    facets without a value are left out."""
+    countries = [d.country for d in tool.deployments.all()]
+    values = {}
+    for spec in FACETS:
+        found = tool_facet_values(tool, spec.param)
+        if spec.from_deployment is not None:
+            found += [v for code in countries for v in spec.from_deployment(code)]
+        if found:
+            values[spec.param] = list(dict.fromkeys(found))
+    return values
+
+
 def tool_similar(*, tool: Tool, limit: int = 5) -> list[Tool]:
-    """Tools sharing the most purposes and technologies with this one (shown on its page)."""
+    """Tools sharing the most purposes, technologies and forms of exploitation with this one,
+    among those sharing a purpose (shown on its page)."""
     index = current_index()
+    values = {param: tool_facet_values(tool, param) for param in SIMILAR_BY}
     mask = 0
-    for value in tool.purposes:
+    for value in values["purpose"]:
         mask |= index.masks["purpose"].get(value, 0)
     score: dict[int, int] = {}
-    for param, values in (("purpose", tool.purposes), ("technology", tool.technologies),
-                          ("exploitation", tool.exploitation)):
-        for value in values:
+    for param in SIMILAR_BY:
+        for value in values[param]:
             for p in positions_from_bits(index.masks[param].get(value, 0) & mask):
                 score[p] = score.get(p, 0) + 1
     score.pop(index.pos.get(tool.pk), None)
@@ -255,6 +378,20 @@ def tool_similar(*, tool: Tool, limit: int = 5) -> list[Tool]:
     ids = [index.ids[p] for p in best]
     by_id = Tool.objects.prefetch_related(*active_translation_prefetch()).in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
+
+
+class OrganisationSummary(NamedTuple):
+    pk: int
+    slug: str
+    name: str
+    headquarters_country: str
+
+
+@memoised(stamps.CATALOGUE)
+def organisation_summaries() -> dict[int, OrganisationSummary]:
+    """Every organisation's id, slug, name and headquarters, by id (the map's markers)."""
+    return {row[0]: OrganisationSummary(*row) for row in Organisation.objects.values_list(
+        "pk", "slug", "name", "headquarters_country")}
 
 
 def organisation_get(*, slug: str) -> Organisation | None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
-from atlas.catalogue.models import (CatalogueVersion, Deployment, Organisation, Source, Tool,
-                                    ToolOrganisation)
+from atlas.catalogue.models import Deployment, Organisation, Source, Tool, ToolOrganisation
 from atlas.catalogue.search import index_tools, remove_tools
 from atlas.catalogue.search.backends import sweep_index
 from atlas.catalogue.search.semantic import embed_tools
+from atlas.derived import stamps
 from atlas.geo.countries import GLOBAL
 
 TOOL_SCALARS = ("name", "aliases", "short_description", "long_description", "website",
@@ -63,8 +62,9 @@ class ToolData:
 
 
 def catalogue_changed() -> None:
-    """Record that the catalogue changed, so every process rebuilds its facet index."""
-    CatalogueVersion.objects.update_or_create(pk=1, defaults={"stamp": uuid.uuid4().hex})
+    """Record that the catalogue changed: every process's derived data and cached pages that
+    depend on it are rebuilt on their next use."""
+    stamps.bump(stamps.CATALOGUE)
 
 
 def _tool_state(tool: Tool) -> dict:

@@ -13,7 +13,7 @@ from atlas.geo.countries import get_country
 
 def _search(request):
     filters, errors = parse_filters(request.GET)
-    return selectors.tool_search(**filters.as_kwargs()), errors
+    return selectors.tool_search(filters), errors
 
 
 def tool_list(request):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from atlas.derived import stamps
 from atlas.helplines.models import Helpline
 
 FIELDS = ("kind", "phone", "sms", "website", "languages", "hours", "source_url", "source_date",
@@ -31,4 +32,5 @@ def helpline_save(*, helpline: Helpline, **fields) -> Helpline:
             setattr(helpline, key, fields[key])
     helpline.full_clean()
     helpline.save()
+    stamps.bump(stamps.HELPLINES)
     return helpline

@@ -1,22 +1,21 @@
 """Landscape figures computed from the catalogue: charts and the coverage matrix.
 
-Every figure starts from `tool_search(..., all_results=True)` with the filters of /tools/, so the
-insights obey exactly the same filters as the list, the map and the API. Plain functions with no
-request or template in sight, so a CLI or a report can call them too.
+Every figure counts over the bitset of `tool_search_counts` with the filters of /tools/, so the
+insights obey exactly the same filters as the list, the map and the API, and no tool is read
+from the database. Plain functions with no request or template in sight, so a CLI or a report
+can call them too.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.filters import ToolFilters
-from atlas.catalogue.models import Tool
-from atlas.geo.selectors import search_all
-from atlas.geo.countries import GLOBAL, REGIONS, countries_in_region, region_of
+from atlas.catalogue.selectors import SearchCounts, tool_search_counts
+from atlas.geo.countries import GLOBAL, REGIONS, countries_in_region
 
 
 @dataclass
@@ -45,9 +44,9 @@ class Chart:
         return max((b.count for b in self.bars), default=0)
 
 
-def matching_tools(filters: ToolFilters) -> list[Tool]:
-    """Every tool matching the filters, with deployments prefetched."""
-    return search_all(filters).tools
+def matching(filters: ToolFilters) -> SearchCounts:
+    """The search every figure counts over."""
+    return tool_search_counts(filters)
 
 
 def _query(filters: ToolFilters, param: str, value: str) -> str:
@@ -56,74 +55,72 @@ def _query(filters: ToolFilters, param: str, value: str) -> str:
     return filters.querystring(**{param: (value,)}, page=1, sort="relevance")
 
 
-def _vocabulary_chart(slug, title, vocab, attr, param, tools, filters) -> Chart:
-    counts = Counter(value for tool in tools for value in getattr(tool, attr))
-    bars = [Bar(value, label, counts[value], _query(filters, param, value))
+def _vocabulary_chart(slug, title, vocab, param, found: SearchCounts) -> Chart:
+    filters, n = found.filters, found.count
+    counts = found.index.value_counts(param, found.mask)
+    bars = [Bar(value, label, counts.get(value, 0), _query(filters, param, value))
             for value, label in vocab.choices]
     bars.sort(key=lambda b: -b.count)  # stable: ties keep the vocabulary's order
     top = bars[0] if bars and bars[0].count else None
     empty = [b.label_text for b in bars if not b.count]
     description = _("%(n)s tools. Most common: %(top)s (%(count)s).") % {
-        "n": len(tools), "top": top.label_text if top else "-", "count": top.count if top else 0}
+        "n": n, "top": top.label_text if top else "-", "count": top.count if top else 0}
     if empty:
         description += " " + _("None for: %(values)s.") % {"values": ", ".join(empty)}
-    return Chart(slug, title, description, bars, len(tools))
+    return Chart(slug, title, description, bars, n)
 
 
-def _region_chart(tools, filters) -> Chart:
-    counts: Counter[str] = Counter()
-    for tool in tools:
-        counts.update({region_of(d.country) for d in tool.deployments.all()} - {""})
-        if tool.is_global:
-            counts[GLOBAL] += 1
-    bars = [Bar(slug, label, counts[slug], _query(filters, "region", slug))
+def _region_chart(found: SearchCounts) -> Chart:
+    filters, n = found.filters, found.count
+    counts = found.index.value_counts("region", found.mask)
+    bars = [Bar(slug, label, counts.get(slug, 0), _query(filters, "region", slug))
             for slug, label in REGIONS.items()]
-    bars.append(Bar(GLOBAL, _("Offered globally"), counts[GLOBAL],
+    bars.append(Bar(GLOBAL, _("Offered globally"), counts.get(GLOBAL, 0),
                     _query(filters, "region", GLOBAL)))
     description = _("%(n)s tools, counted once in each region where they are deployed; tools "
-                    "offered globally are counted apart.") % {"n": len(tools)}
-    return Chart("region", _("Tools by region"), description, bars, len(tools))
+                    "offered globally are counted apart.") % {"n": n}
+    return Chart("region", _("Tools by region"), description, bars, n)
 
 
-def _year_chart(tools) -> Chart:
-    years = Counter(t.year_launched for t in tools if t.year_launched)
-    unknown = sum(1 for t in tools if not t.year_launched)
+def _year_chart(found: SearchCounts) -> Chart:
+    years = {y: n for y, mask in found.index.years.items()
+             if (n := (found.mask & mask).bit_count())}
+    unknown = found.count - sum(years.values())
     bars = []
     if years:
-        bars = [Bar(str(y), str(y), years[y]) for y in range(min(years), max(years) + 1)]
+        bars = [Bar(str(y), str(y), years.get(y, 0)) for y in range(min(years), max(years) + 1)]
     peak = max(bars, key=lambda b: b.count) if bars else None
     description = _("Launch year known for %(known)s of %(n)s tools (unknown: %(unknown)s). "
                     "Busiest year: %(peak)s (%(count)s).") % {
-        "known": len(tools) - unknown, "n": len(tools), "unknown": unknown,
+        "known": found.count - unknown, "n": found.count, "unknown": unknown,
         "peak": peak.value if peak else "-", "count": peak.count if peak else 0}
-    return Chart("year", _("Tools launched per year"), description, bars, len(tools) - unknown,
+    return Chart("year", _("Tools launched per year"), description, bars, found.count - unknown,
                  kind="columns")
 
 
-def _open_source_chart(tools, filters) -> Chart:
-    counts = Counter(t.open_source for t in tools)
-    bars = [Bar(value, label, counts[value], _query(filters, "open_source", value))
+def _open_source_chart(found: SearchCounts) -> Chart:
+    filters, n = found.filters, found.count
+    counts = found.index.value_counts("open_source", found.mask)
+    bars = [Bar(value, label, counts.get(value, 0), _query(filters, "open_source", value))
             for value, label in v.OPEN_SOURCE.choices]
-    share = round(100 * counts["yes"] / len(tools)) if tools else 0
+    share = round(100 * counts.get("yes", 0) / n) if n else 0
     description = _("%(yes)s of %(n)s tools (%(share)s%%) publish their source code under an "
                     "open-source licence; for %(unknown)s the licence is not recorded.") % {
-        "yes": counts["yes"], "n": len(tools), "share": share, "unknown": counts["unknown"]}
-    return Chart("open-source", _("Open-source share"), description, bars, len(tools))
+        "yes": counts.get("yes", 0), "n": n, "share": share, "unknown": counts.get("unknown", 0)}
+    return Chart("open-source", _("Open-source share"), description, bars, n)
 
 
-def insight_charts(*, filters: ToolFilters, tools: list[Tool] | None = None) -> list[Chart]:
+def insight_charts(*, filters: ToolFilters, found: SearchCounts | None = None) -> list[Chart]:
     """The charts of /insights/, in page order."""
-    tools = matching_tools(filters) if tools is None else tools
+    found = matching(filters) if found is None else found
     return [
-        _vocabulary_chart("purpose", _("Tools by purpose"), v.PURPOSES, "purposes", "purpose",
-                          tools, filters),
-        _vocabulary_chart("technology", _("Tools by technology"), v.TECHNOLOGIES, "technologies",
-                          "technology", tools, filters),
-        _vocabulary_chart("user", _("Tools by target user"), v.USERS, "users", "user", tools,
-                          filters),
-        _region_chart(tools, filters),
-        _year_chart(tools),
-        _open_source_chart(tools, filters),
+        _vocabulary_chart("purpose", _("Tools by purpose"), v.PURPOSES, "purpose", found),
+        _vocabulary_chart("technology", _("Tools by technology"), v.TECHNOLOGIES, "technology",
+                          found),
+        _vocabulary_chart("user", _("Tools by target user"), v.USERS, "user", found),
+        _region_chart(found),
+        _year_chart(found),
+        _open_source_chart(found),
     ]
 
 
@@ -184,14 +181,15 @@ def _level(count, crowded_by, thin_max) -> str:
 
 
 def coverage_matrix(*, filters: ToolFilters, region: str = "",
-                    tools: list[Tool] | None = None) -> CoverageMatrix:
+                    found: SearchCounts | None = None) -> CoverageMatrix:
     """Tools per (region, purpose) or, with a region, per (country of that region, purpose).
 
     Raises ValueError for an unknown region.
     """
     if region and region not in REGIONS:
         raise ValueError(f"unknown region {region!r}")
-    tools = matching_tools(filters) if tools is None else tools
+    found = matching(filters) if found is None else found
+    index, mask = found.index, found.mask
     thin_max, crowded_min = THRESHOLDS["country" if region else "region"]
     if region:
         keys = [(c.code, c.name) for c in countries_in_region(region)]
@@ -199,40 +197,31 @@ def coverage_matrix(*, filters: ToolFilters, region: str = "",
     else:
         keys = list(REGIONS.items())
         place_param = "region"
-    wanted = {k for k, _label in keys}
-    counts: Counter[tuple[str, str]] = Counter()
-    by_technology: Counter[tuple[str, str, str]] = Counter()
-    global_counts: Counter[str] = Counter()
-    for tool in tools:
-        countries = {d.country for d in tool.deployments.all()}
-        places = (countries if region else {region_of(c) for c in countries}) & wanted
-        for place in places:
-            for purpose in tool.purposes:
-                counts[place, purpose] += 1
-                for technology in tool.technologies:
-                    by_technology[place, purpose, technology] += 1
-        if tool.is_global:
-            global_counts.update(tool.purposes)
-
-    crowding: dict[tuple[str, str], list[tuple[str, int]]] = {}
-    for (place, purpose, technology), n in by_technology.items():
-        if n >= crowded_min:
-            crowding.setdefault((place, purpose), []).append((technology, n))
+    places = index.masks[place_param]
     purposes = v.PURPOSES.choices
+    purpose_masks = {p: mask & index.masks["purpose"].get(p, 0) for p, _label in purposes}
+    technology_masks = list(index.masks["technology"].items())
     rows = []
     for key, label in keys:
+        place = places.get(key, 0)
         cells = []
         for purpose, _plabel in purposes:
-            crowded = sorted(crowding.get((key, purpose), []), key=lambda tn: -tn[1])
-            count = counts[key, purpose]
+            cell = purpose_masks[purpose] & place
+            count = cell.bit_count()
+            # A cell is crowded when many of its tools share one technology; a cell with fewer
+            # tools than that cannot be, so most cells cost one AND.
+            crowded = sorted(((t, n) for t, t_mask in technology_masks
+                              if (n := (cell & t_mask).bit_count()) >= crowded_min),
+                             key=lambda tn: -tn[1]) if count >= crowded_min else []
             query = filters.querystring(**{place_param: (key,), "purpose": (purpose,)}, page=1,
                                         sort="relevance")
             cells.append(Cell(count, _level(count, crowded, thin_max), crowded, query))
         rows.append(Row(key, label, cells, drill_down=not region))
     global_row = None
     if not region:
+        everywhere = index.masks["country"].get(GLOBAL, 0)
         global_row = Row(GLOBAL, _("Offered globally"), [
-            Cell(global_counts[p], COVERED, [], filters.querystring(
+            Cell((purpose_masks[p] & everywhere).bit_count(), COVERED, [], filters.querystring(
                 region=(GLOBAL,), purpose=(p,), page=1, sort="relevance"))
             for p, _label in purposes])
     return CoverageMatrix(region, purposes, rows, global_row, thin_max, crowded_min)

@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 
 from atlas.catalogue.filters import parse_filters
 from atlas.geo.countries import REGIONS
-from atlas.geo.selectors import search_all
 from atlas.insights.selectors import (CROWDED, GAP, THIN, chart_by_slug, coverage_matrix,
-                                      insight_charts, matching_tools)
+                                      insight_charts, matching)
 from atlas.insights.serializers import chart_as_dict, coverage_as_dict
 
 
@@ -29,11 +28,11 @@ def _levels_context():
 
 def insights(request):
     filters, errors = parse_filters(request.GET)
-    result = search_all(filters)
+    result = matching(filters)
     return render(request, "insights/index.html", {
         "result": result, "errors": errors,
-        "charts": insight_charts(filters=filters, tools=result.tools),
-        "matrix": coverage_matrix(filters=filters, tools=result.tools),
+        "charts": insight_charts(filters=filters, found=result),
+        "matrix": coverage_matrix(filters=filters, found=result),
         **_levels_context(),
     })
 
@@ -42,11 +41,11 @@ def coverage_region(request, region):
     if region not in REGIONS:
         raise Http404(_("No region with this name."))
     filters, errors = parse_filters(request.GET)
-    tools = matching_tools(filters)
+    found = matching(filters)
     return render(request, "insights/coverage_region.html", {
         "filters": filters, "errors": errors, "region_label": REGIONS[region], "region": region,
-        "matrix": coverage_matrix(filters=filters, region=region, tools=tools),
-        "count": len(tools), **_levels_context(),
+        "matrix": coverage_matrix(filters=filters, region=region, found=found),
+        "count": found.count, **_levels_context(),
     })
 
 
@@ -54,11 +53,11 @@ def insights_json(request):
     filters, errors = parse_filters(request.GET)
     if errors:
         return JsonResponse({"errors": [e.as_dict() for e in errors]}, status=400)
-    result = search_all(filters)
+    result = matching(filters)
     return JsonResponse({
         "count": result.count,
-        "charts": [chart_as_dict(c) for c in insight_charts(filters=filters, tools=result.tools)],
-        "coverage": coverage_as_dict(coverage_matrix(filters=filters, tools=result.tools)),
+        "charts": [chart_as_dict(c) for c in insight_charts(filters=filters, found=result)],
+        "coverage": coverage_as_dict(coverage_matrix(filters=filters, found=result)),
     })
 
 

@@ -19,11 +19,11 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from atlas.catalogue.filters import FACETS
+from atlas.catalogue.filters import ToolFilters
 from atlas.catalogue.models import Deployment, Organisation, Tool
 from atlas.catalogue.search.documents import _labels
-from atlas.catalogue.search.facets import current_index, positions_from_bits
-from atlas.catalogue.selectors import tool_search, tools_with_relations
+from atlas.catalogue.selectors import (tool_facet_values_all, tool_search, tool_search_counts,
+                                       tools_with_relations)
 from atlas.geo.countries import country_name
 from atlas.helplines.selectors import helpline_countries
 from atlas.offline.paths import (
@@ -380,11 +380,9 @@ def export_language(*, language: str, dest: Path, languages=()) -> LanguageResul
 
 def search_facets(search_file: str, prefix: str) -> dict:
     """Labels for the search page, in the page's language: facets and their values."""
-    index = current_index()
-    facets = []
-    for facet in FACETS:
-        values = {value: str(facet.labels(value)) for value in index.masks[facet.param]}
-        facets.append({"param": facet.param, "label": str(facet.label), "values": values})
+    facets = [{"param": f.param, "label": str(f.label),
+               "values": {fv.value: fv.label for fv in f.values}}
+              for f in tool_search_counts(ToolFilters()).facets]
     tool_file = relative(search_file, file_for(f"{prefix}tools/SLUG/"))
     return {"facets": facets, "tool_url": tool_file,
             "language": translation.get_language()}
@@ -392,12 +390,6 @@ def search_facets(search_file: str, prefix: str) -> dict:
 
 def search_records() -> list[dict]:
     """One record per tool: the words it is found by and the facet values it carries."""
-    index = current_index()
-    values_of: dict[int, dict[str, list[str]]] = {}
-    for param, masks in index.masks.items():
-        for value, mask in masks.items():
-            for position in positions_from_bits(mask):
-                values_of.setdefault(index.ids[position], {}).setdefault(param, []).append(value)
     records = []
     for tool in tools_with_relations(Tool.objects.order_by("name")):
         orgs = [role.organisation.name for role in tool.roles.all()]
@@ -405,7 +397,7 @@ def search_records() -> list[dict]:
                  *(country_name(d.country) for d in tool.deployments.all())]
         records.append({"s": tool.slug, "n": tool.name, "d": tool.short_description,
                         "o": list(dict.fromkeys(orgs)), "t": " ; ".join(words),
-                        "v": tool.is_verified, "f": values_of.get(tool.pk, {})})
+                        "v": tool.is_verified, "f": tool_facet_values_all(tool)})
     return records
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "atlas.derived",
     "atlas.web",
     "atlas.geo",
     "atlas.catalogue",
@@ -74,8 +75,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",  # ETag and 304s for pages (issue 7)
-    "atlas.web.middleware.DataLastModifiedMiddleware",  # Last-Modified from the data
+    # Public pages from the cache; ETag and Last-Modified from the data stamps (docs/operations.md)
+    "atlas.derived.pages.PageCacheMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag and 304s for the other pages
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -188,7 +190,13 @@ CONTENT_SECURITY_POLICY = {
 
 # Submissions, stories and staff accounts (docs/curation.md). The default cache is per process:
 # with several app servers, point CACHES at a shared cache so the submission rate limit is global.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "pages" holds rendered public pages (atlas/derived/pages.py); each entry is one page, gzipped
+# too, so ATLAS_PAGE_CACHE_ENTRIES bounds its memory (about 40 KB an entry).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+              "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ATLAS_PAGE_CACHE_ENTRIES", 2000))}},
+}
 ATLAS_STORY_PUBLIC_KEY = os.environ.get("ATLAS_STORY_PUBLIC_KEY", "")
 ATLAS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ATLAS_SUBMISSIONS_PER_HOUR", 60))
 ATLAS_STORY_PURGE_DAYS = int(os.environ.get("ATLAS_STORY_PURGE_DAYS", 180))

@@ -1,18 +1,19 @@
 """Is this proposal a tool the Atlas already lists? Fuzzy name, website and description matches.
 
-The processed names, sites and descriptions of every tool are kept per process and rebuilt when
-the catalogue stamp moves (as the search index is), so a check is a few rapidfuzz passes in C.
+The processed names, sites and descriptions of every tool are derived data (atlas.derived), kept
+per process until the catalogue stamp moves, so a check is a few rapidfuzz passes in C.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process, utils
 
-from atlas.catalogue.models import CatalogueVersion, Tool
+from atlas.catalogue.models import Tool
+from atlas.derived import stamps
+from atlas.derived.cache import memoised
 
 NAME_CUTOFF = 88  # token_sort_ratio: "Stop The Traffik" ~ "STOP THE TRAFFIK app"
 DESCRIPTION_CUTOFF = 85
@@ -32,9 +33,8 @@ def site_key(url: str) -> str:
     return host
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Corpus:
-    stamp: str
     names: list  # processed names and aliases
     name_ids: list  # tool id of each entry in names
     sites: dict  # site key -> [tool ids]
@@ -42,29 +42,19 @@ class _Corpus:
     description_ids: list
 
 
-_cache: dict = {}
-_lock = threading.Lock()
-
-
+@memoised(stamps.CATALOGUE)
 def _corpus() -> _Corpus:
-    stamp = CatalogueVersion.objects.values_list("stamp", flat=True).first() or ""
-    corpus = _cache.get("corpus")
-    if corpus is not None and corpus.stamp == stamp:
-        return corpus
-    with _lock:
-        names, name_ids, sites, descriptions, description_ids = [], [], {}, [], []
-        rows = Tool.objects.values_list("id", "name", "aliases", "website", "short_description")
-        for tool_id, name, aliases, website, description in rows:
-            for candidate in [name, *aliases]:
-                names.append(utils.default_process(candidate))
-                name_ids.append(tool_id)
-            if website and site_key(website):
-                sites.setdefault(site_key(website), []).append(tool_id)
-            descriptions.append(utils.default_process(description))
-            description_ids.append(tool_id)
-        corpus = _Corpus(stamp, names, name_ids, sites, descriptions, description_ids)
-        _cache["corpus"] = corpus
-    return corpus
+    names, name_ids, sites, descriptions, description_ids = [], [], {}, [], []
+    rows = Tool.objects.values_list("id", "name", "aliases", "website", "short_description")
+    for tool_id, name, aliases, website, description in rows:
+        for candidate in [name, *aliases]:
+            names.append(utils.default_process(candidate))
+            name_ids.append(tool_id)
+        if website and site_key(website):
+            sites.setdefault(site_key(website), []).append(tool_id)
+        descriptions.append(utils.default_process(description))
+        description_ids.append(tool_id)
+    return _Corpus(names, name_ids, sites, descriptions, description_ids)
 
 
 def tool_duplicates(*, name: str, website: str = "", description: str = "",

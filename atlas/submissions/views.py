@@ -24,7 +24,6 @@ from atlas.submissions.ratelimit import submission_allowed
 from atlas.submissions.records import tool_snapshot
 from atlas.submissions.services import story_submit, submission_create
 from atlas.submissions.stories import public_key
-from atlas.web.middleware import without_data_last_modified
 
 # Larger request bodies are refused before any form is read (bytes).
 MAX_BODY_BYTES = 256 * 1024
@@ -217,7 +216,6 @@ def _excerpts(request):
                                     topic=request.GET.get("topic", ""))
 
 
-@without_data_last_modified
 def story_list(request):
     return render(request, "submissions/story_list.html", {"result": _excerpts(request)})
 

@@ -44,7 +44,7 @@ def test_every_endpoint_has_a_curl_example_in_the_api_docs(route, regex):
         f"{route} has no `curl 'http://127.0.0.1:8000{route}...'` example in docs/api.md"
 
 
-def test_every_openapi_path_is_documented(client):
+def test_every_openapi_path_is_documented(client, db):
     for path in client.get("/api/v1/openapi.json").json()["paths"]:
         assert f"`GET {path}" in API_MD or f"GET {path}`" in API_MD, path
 

@@ -6,8 +6,6 @@ from hypothesis import HealthCheck, settings
 
 from atlas.wsgi import application
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-
 
 @pytest.fixture
 def keep_test_connection():
@@ -33,9 +31,23 @@ def catalogue(tool_factory, keep_test_connection):
                     source_url="https://example.org/ke")
 
 
+def _schema():
+    """The document /api/v1/openapi.json serves (built here: serving a page reads the data
+    stamps, and the database is not open while tests are collected)."""
+    from atlas.api.api import api
+    schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
+    schema.app = application
+    return schema
+
+
+schema = _schema()
+
+
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
 def test_api_conforms_to_its_openapi_document(case, catalogue):
-    case.call_and_validate()
+    # The WSGI test client does not decompress: ask for the plain body, as a client that cannot
+    # decode gzip would.
+    case.call_and_validate(headers={"Accept-Encoding": "identity"})

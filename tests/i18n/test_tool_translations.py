@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from atlas.catalogue.models import CatalogueVersion, Tool, ToolTranslation
+from atlas.catalogue.models import Tool, ToolTranslation
+from atlas.derived.models import Stamp
 from atlas.catalogue.selectors import tool_search
 from atlas.catalogue.services import tool_translation_delete, tool_translation_upsert
 from atlas.catalogue.translations import tool_text
@@ -45,11 +46,11 @@ def test_upsert_refuses_an_empty_description(hotline):
 
 def test_a_translation_bumps_the_catalogue_stamp_and_makes_the_tool_findable_in_that_language(
         hotline):
-    before = CatalogueVersion.objects.get().stamp
+    before = Stamp.objects.get(scope="catalogue").value
     assert tool_search(q="travail forcé").count == 0
     tool_translation_upsert(tool=hotline, language="fr",
                             short_description="Une ligne qui reçoit les signalements de travail forcé.")
-    assert CatalogueVersion.objects.get().stamp != before
+    assert Stamp.objects.get(scope="catalogue").value != before
     assert [t.slug for t in tool_search(q="travail forcé").tools] == ["safe-line"]
     tool_translation_delete(tool=hotline, language="fr")
     assert tool_search(q="travail forcé").count == 0

@@ -1,5 +1,5 @@
-"""Public pages send Last-Modified from the data's change stamps (issue 7: low bandwidth); forms
-and pages for one visitor do not."""
+"""Public pages send Last-Modified from the data's change stamps (issue 7: low bandwidth), or the
+process's start when that is later (a deploy); forms and pages for one visitor do not."""
 
 from datetime import timedelta
 
@@ -16,19 +16,21 @@ def _last_change():
 
 
 @pytest.fixture
-def catalogue(tool_factory, organisation_factory):
-    """A small catalogue whose change stamps lie an hour back (so a write moves them)."""
+def catalogue(tool_factory, organisation_factory, monkeypatch):
+    """A small catalogue whose change stamps lie an hour back (so a write moves them), served by
+    a process started before that."""
+    from atlas.derived import pages
+    monkeypatch.setattr(pages, "STARTED_AT", 0)
     organisation_factory("Nairobi Watch", headquarters_country="KE")
     tool_factory("Cotton Tracer", organisations=["Nairobi Watch"], countries=["KE"],
                  purposes=["supply-chain-transparency"], slug="cotton-tracer")
     from atlas.helplines.services import helpline_upsert
     helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
                     source_url="https://example.org/ke")
-    from atlas.catalogue.models import CatalogueVersion
-    from atlas.helplines.models import Helpline
+    from atlas.derived.models import Stamp
     earlier = timezone.now() - timedelta(hours=1)
-    CatalogueVersion.objects.update(changed_at=earlier)
-    Helpline.objects.update(updated_at=earlier - timedelta(hours=1))
+    Stamp.objects.filter(scope="catalogue").update(changed_at=earlier)
+    Stamp.objects.filter(scope="helplines").update(changed_at=earlier - timedelta(hours=1))
     return earlier
 
 
@@ -75,17 +77,25 @@ def test_a_helpline_change_moves_the_helplines_page_forward(client, catalogue):
     assert parse_http_date(client.get("/helplines/KE/")["Last-Modified"]) > parse_http_date(before)
 
 
-def test_another_process_s_write_shows_once_the_date_is_read_again(client, catalogue,
-                                                                   monkeypatch):
-    from atlas.catalogue.models import CatalogueVersion
-    from atlas.web import middleware
-    monkeypatch.setattr(middleware, "REREAD_AFTER", 3600)
+def test_another_process_s_write_shows_on_the_next_request(client, catalogue):
+    from atlas.derived.models import Stamp
     before = client.get("/tools/")["Last-Modified"]
     later = timezone.now()
-    CatalogueVersion.objects.update(changed_at=later)  # no signal here, as in another process
-    assert client.get("/tools/")["Last-Modified"] == before  # read at most every few seconds
-    monkeypatch.setattr(middleware, "REREAD_AFTER", 0)
+    # Written directly, as another process would: no signal, nothing in this process's memory.
+    Stamp.objects.filter(scope="catalogue").update(value="another-process", changed_at=later)
+    assert before != http_date(later.timestamp())
     assert client.get("/tools/")["Last-Modified"] == http_date(later.timestamp())
+
+
+def test_a_deploy_moves_last_modified_forward(client, catalogue, monkeypatch):
+    """The templates or translations may have changed: a client holding only a date must not be
+    told that its copy from before the deploy is current."""
+    from atlas.derived import pages
+    before = client.get("/tools/")["Last-Modified"]
+    monkeypatch.setattr(pages, "STARTED_AT", timezone.now().timestamp() + 5)
+    response = client.get("/tools/", HTTP_IF_MODIFIED_SINCE=before)
+    assert response.status_code == 200
+    assert parse_http_date(response["Last-Modified"]) > parse_http_date(before)
 
 
 @pytest.mark.parametrize("path", ["/submit/tool/", "/submit/story/", "/account/login/"])
@@ -108,9 +118,16 @@ def test_pages_for_a_signed_in_visitor_send_no_last_modified(client, catalogue,
     assert not response.has_header("Last-Modified")
 
 
-def test_published_stories_send_their_etag_but_no_data_date(client, catalogue):
-    """The stories page changes when a curator publishes an excerpt, which the catalogue's and
-    helplines' stamps do not record: a date alone would answer 304 to an outdated copy."""
-    response = client.get("/stories/")
-    assert response.status_code == 200 and response.has_header("ETag")
-    assert not response.has_header("Last-Modified")
+def test_publishing_a_story_excerpt_moves_the_stories_page_forward(client, catalogue,
+                                                                     django_user_model):
+    """The stories page changes when a curator publishes an excerpt: its own stamp moves, so a
+    client holding the older page is not told it is current."""
+    from atlas.submissions.models import StoryExcerpt
+    first = client.get("/stories/")
+    assert first.status_code == 200 and first.has_header("ETag")
+    assert first["Last-Modified"] == http_date(catalogue.timestamp())
+    StoryExcerpt.objects.create(text="A worker reported through the hotline.", countries=["KE"])
+    again = client.get("/stories/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"],
+                       HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert b"A worker reported through the hotline." in again.content

