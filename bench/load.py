@@ -261,8 +261,11 @@ def wrk(base_url: str, paths: list[str], *, seconds: float, connections: int,
             fh.write(f"{path}\t{etags[i] if etags else ''}\n")
     script = paths_file.with_suffix(".lua")
     script.write_text(LUA % {"paths": paths_file, "out": out_file})
-    subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                    "-s", str(script), base_url], check=True, capture_output=True)
+    done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{round(seconds)}s",
+                           "--timeout", "10s", "-s", str(script), base_url],
+                          capture_output=True, text=True)
+    if done.returncode or not out_file.exists():
+        raise SystemExit(f"wrk failed: {done.stdout}{done.stderr}")
     result = json.loads(out_file.read_text())
     result["rps"] = result["requests"] / result["seconds"]
     result["load"] = loadavg()
@@ -292,7 +295,7 @@ def build_datasette(base_url: str, workdir: Path) -> tuple[Path, Path]:
         return value if isinstance(value, list) else [x.strip() for x in (value or "").split(";")
                                                       if x.strip()]
     db.executemany("INSERT INTO tools VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
-        (i + 1, t["name"], t["description"], t.get("organization", ""),
+        (i + 1, t["name"], t["description"], "; ".join(split(t.get("organization", ""))),
          json.dumps(split(t["purposes"])), json.dumps(split(t["technologies"])),
          json.dumps(split(t["users"])), json.dumps(split(t["exploitation"])),
          json.dumps(split(t["countries"])), t["cost"], t["access"], t["status"])

@@ -1,7 +1,9 @@
+from urllib.parse import unquote, urlsplit, urlunsplit
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
-from django.utils.translation import get_language
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.translation import get_language, override
 
 from atlas.catalogue.markdown import render_markdown
 from atlas.geo.countries import country_name as _country_name
@@ -9,21 +11,46 @@ from atlas.geo.countries import country_name as _country_name
 register = template.Library()
 
 
+def _language_urls(request) -> list[tuple[str, str]]:
+    """(language, this page's path in it) for every language: translate_url for each, with the
+    path resolved once instead of once per language (every page shows them twice)."""
+    cached = getattr(request, "_atlas_language_urls", None)
+    if cached is not None:
+        return cached
+    path = request.get_full_path()
+    parsed = urlsplit(path)
+    try:
+        match = resolve(unquote(parsed.path))
+    except Resolver404:
+        match = None
+    urls = []
+    for code, _name in settings.LANGUAGES:
+        url = path
+        if match is not None:
+            name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+            with override(code):
+                try:
+                    url = urlunsplit(("", "", reverse(name, args=match.args, kwargs=match.kwargs),
+                                      parsed.query, parsed.fragment))
+                except NoReverseMatch:
+                    pass
+        urls.append((code, url))
+    request._atlas_language_urls = urls
+    return urls
+
+
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
 def language_switcher(context):
-    request = context["request"]
     current = get_language()
-    path = request.get_full_path()
-    return {"languages": [(code, name, translate_url(path, code), code == current)
-                          for code, name in settings.LANGUAGES]}
+    return {"languages": [(code, name, url, code == current) for (code, name), (_c, url)
+                          in zip(settings.LANGUAGES, _language_urls(context["request"]))]}
 
 
 @register.inclusion_tag("includes/language_alternates.html", takes_context=True)
 def language_alternates(context):
     request = context["request"]
-    path = request.get_full_path()
-    return {"alternates": [(code, request.build_absolute_uri(translate_url(path, code)))
-                           for code, _name in settings.LANGUAGES]}
+    return {"alternates": [(code, request.build_absolute_uri(url))
+                           for code, url in _language_urls(request)]}
 
 
 @register.filter
