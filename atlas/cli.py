@@ -81,6 +81,7 @@ def cmd_serve(args) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    _finish_interrupted_imports()
     _load_default_if_empty()
     call_command("collectstatic", interactive=False, verbosity=0)
     workers = str(args.workers or os.environ.get("WEB_CONCURRENCY", "2"))
@@ -110,6 +111,15 @@ def _migrate_quietly() -> None:
     """Data commands work on a fresh database too: apply any pending migration first."""
     from django.core.management import call_command
     call_command("migrate", interactive=False, verbosity=0)
+    _finish_interrupted_imports()
+
+
+def _finish_interrupted_imports() -> None:
+    """Index the tools an import committed but could not index (it was killed half way)."""
+    from atlas.catalogue.services import search_backlog_process
+    done = search_backlog_process()
+    if done:
+        print(f"Indexed {done} tools left by an interrupted import.", file=sys.stderr)
 
 
 def cmd_import(args) -> int:

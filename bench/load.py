@@ -295,7 +295,7 @@ def build_datasette(base_url: str, workdir: Path) -> tuple[Path, Path]:
         return value if isinstance(value, list) else [x.strip() for x in (value or "").split(";")
                                                       if x.strip()]
     db.executemany("INSERT INTO tools VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
-        (i + 1, t["name"], t["description"], "; ".join(split(t.get("organization", ""))),
+        (i + 1, t["name"], t["description"], "; ".join(o["name"] for o in t["organization"]),
          json.dumps(split(t["purposes"])), json.dumps(split(t["technologies"])),
          json.dumps(split(t["users"])), json.dumps(split(t["exploitation"])),
          json.dumps(split(t["countries"])), t["cost"], t["access"], t["status"])

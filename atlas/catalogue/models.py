@@ -170,3 +170,16 @@ class ToolEmbedding(models.Model):
     # Hash of the model and the text embedded: unchanged text is not embedded again.
     digest = models.CharField(max_length=64)
     vector = models.BinaryField()  # float16, little-endian
+
+
+class SearchBacklog(models.Model):
+    """Tools whose search document is still to be written after a bulk import.
+
+    A bulk import commits its records in one short transaction and lists the tools here in the
+    same transaction; their search documents (derived data) are then written in short
+    transactions of their own, so the import never holds the database's write lock for the
+    time indexing takes. Whatever is listed here when a process starts (an import killed half
+    way) is indexed then (atlas.catalogue.services.search_backlog_process).
+    """
+
+    tool_id = models.BigIntegerField(primary_key=True)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from atlas.catalogue.models import Deployment, Organisation, Source, Tool, ToolOrganisation
-from atlas.catalogue.search import index_tools, remove_tools
+from atlas.catalogue.models import (Deployment, Organisation, SearchBacklog, Source, Tool,
+                                    ToolOrganisation)
+from atlas.catalogue.search import index_documents, index_tools, remove_tools
 from atlas.catalogue.search.backends import sweep_index
-from atlas.catalogue.search.semantic import embed_tools
+from atlas.catalogue.search.semantic import INLINE_LIMIT, embed_tools
 from atlas.derived import stamps
 from atlas.geo.countries import GLOBAL
 
@@ -219,3 +221,302 @@ def tool_translation_delete(*, tool: Tool, language: str) -> bool:
         search_reindex(tool_ids=[tool.pk])
         catalogue_changed()
     return bool(deleted)
+
+
+# --- Many tools at once (imports) ---------------------------------------------------------------
+
+BULK_CHUNK = 2000
+
+
+def _chunks(items, size=BULK_CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class _Rows:
+    """Rows for one bulk INSERT, converted for the database when they are added.
+
+    Plain values (tuples in the order of `fields`), no model instances: for a bulk import,
+    Django's bulk_create spent most of its time building and compiling them. Values go through
+    each field's get_db_prep_save where the database needs a conversion (JSON, dates), so the
+    rows are stored as the ORM would store them; a column named in `keys` holds a key resolved
+    to an id only when the rows are written (a tool's slug, before the tool has an id).
+    """
+
+    def __init__(self, model, fields: list[str], *, keys=(), ignore_conflicts=False):
+        self.db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs a lookup
+        meta = model._meta
+        columns = [meta.get_field(name) for name in fields]
+        self.convert = [(i, f.get_db_prep_save) for i, f in enumerate(columns)
+                        if f.get_internal_type() in ("JSONField", "DateField", "DateTimeField")]
+        self.keys = [fields.index(k) for k in keys]
+        self.sql = (f"INSERT INTO {self.db.ops.quote_name(meta.db_table)} "
+                    f"({', '.join(self.db.ops.quote_name(f.column) for f in columns)}) "
+                    f"VALUES ({', '.join(['%s'] * len(columns))})"
+                    + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""))
+        self.rows = []
+        self._done = {}  # a date or time is converted once: imports write one "now" everywhere
+
+    def add(self, row) -> None:
+        row = list(row)
+        for i, prep in self.convert:
+            value = row[i]
+            if isinstance(value, (list, dict)):
+                row[i] = prep(value, self.db)
+            else:
+                if (i, value) not in self._done:
+                    self._done[i, value] = prep(value, self.db)
+                row[i] = self._done[i, value]
+        self.rows.append(row)
+
+    def write(self, ids: dict | None = None) -> None:
+        with self.db.cursor() as cursor:
+            for chunk in _chunks(self.rows, 5000):
+                if self.keys:
+                    for row in chunk:
+                        for i in self.keys:
+                            # A deployment may name no organisation, or one not on record.
+                            row[i] = ids.get(row[i])
+                cursor.executemany(self.sql, chunk)
+
+
+def _stored_states(slugs) -> dict[str, tuple[int, dict]]:
+    """slug -> (tool id, the state _tool_state would give) for the tools that exist, read in a
+    few queries per chunk instead of a few per tool."""
+    found = {}
+    for chunk in _chunks(slugs):
+        rows = {row["id"]: row for row in Tool.objects.filter(slug__in=chunk).values(
+            "id", "slug", *TOOL_SCALARS)}
+        if not rows:
+            continue
+        ids = list(rows)
+        orgs = {i: [] for i in ids}
+        for tool_id, org, role in ToolOrganisation.objects.filter(tool_id__in=ids).values_list(
+                "tool_id", "organisation__slug", "role"):
+            orgs[tool_id].append((org, role))
+        deployments = {i: [] for i in ids}
+        for tool_id, *deployment in Deployment.objects.filter(tool_id__in=ids).values_list(
+                "tool_id", "country", "year", "note", "source_url", "organisation__slug"):
+            deployments[tool_id].append(tuple(deployment))
+        sources = {i: [] for i in ids}
+        for tool_id, *source in Source.objects.filter(tool_id__in=ids).order_by("id").values_list(
+                "tool_id", "url", "title", "date_read"):
+            sources[tool_id].append(tuple(source))
+        for tool_id, row in rows.items():
+            found[row["slug"]] = (tool_id, {
+                **{name: row[name] for name in TOOL_SCALARS},
+                "organisations": sorted(orgs[tool_id]),
+                "deployments": sorted(deployments[tool_id]),
+                "sources": sources[tool_id],
+            })
+    return found
+
+
+def _organisation_words(slugs) -> dict[str, list[str]]:
+    """slug -> [name, *aliases] of existing organisations (what tools are found by)."""
+    words = {}
+    for chunk in _chunks(slugs):
+        for slug, name, aliases in Organisation.objects.filter(slug__in=chunk).values_list(
+                "slug", "name", "aliases"):
+            words[slug] = [name, *aliases]
+    return words
+
+
+def _translated_parts(tool_ids) -> dict[int, tuple[list, list]]:
+    from atlas.catalogue.models import ToolTranslation
+    parts = {}
+    for chunk in _chunks(tool_ids):
+        for tool_id, name, short, long in ToolTranslation.objects.filter(
+                tool_id__in=chunk).order_by("language").values_list(
+                "tool_id", "name", "short_description", "long_description"):
+            names, texts = parts.setdefault(tool_id, ([], []))
+            if name:
+                names.append(name)
+            texts += [t for t in (short, long) if t]
+    return parts
+
+
+@dataclass
+class _BulkPlan:
+    """What tools_upsert will write, prepared before its transaction."""
+
+    stamp: str  # the catalogue stamp the plan was read at
+    outcomes: list
+    new: list  # slugs of the tools to create
+    updated: list  # Tool instances (pk and fields) to update
+    keys: dict  # "tool:<slug>" -> id, for the tools to update
+    organisations: set  # slugs of the organisations the rows name
+    inserts: list  # _Rows: the new tools first, then their relations (keyed by slug)
+
+
+def _bulk_plan(records: list[ToolData]) -> _BulkPlan:
+    stamp = stamps.read().values.get(stamps.CATALOGUE, "")
+    stored = _stored_states([d.slug for d in records])
+    outcomes, changed = [], []
+    for data in records:
+        wanted = _wanted_state(data)
+        found = stored.get(data.slug)
+        outcomes.append("created" if found is None
+                        else "unchanged" if found[1] == wanted else "updated")
+        if outcomes[-1] != "unchanged":
+            changed.append((data, wanted, found[0] if found else None))
+    now = timezone.now()
+    tools = _Rows(Tool, [*TOOL_SCALARS, "slug", "created_at", "updated_at"])
+    updated, new, keys = [], [], {}
+    for data, wanted, stored_id in changed:
+        if stored_id is None:
+            new.append(data.slug)
+            tools.add([*(wanted[n] for n in TOOL_SCALARS), data.slug, now, now])
+        else:
+            keys["tool:" + data.slug] = stored_id
+            updated.append(Tool(pk=stored_id, updated_at=now,
+                                **{n: wanted[n] for n in TOOL_SCALARS}))
+    org_slugs = {s for _d, w, _i in changed for s, _r in w["organisations"]}
+    org_slugs |= {dep[4] for _d, w, _i in changed for dep in w["deployments"] if dep[4]}
+    roles = _Rows(ToolOrganisation, ["tool", "organisation", "role"], keys=["tool", "organisation"])
+    deployments = _Rows(Deployment, ["tool", "country", "year", "note", "source_url",
+                                     "organisation"], keys=["tool", "organisation"])
+    sources = _Rows(Source, ["tool", "url", "title", "date_read"], keys=["tool"])
+    backlog = _Rows(SearchBacklog, ["tool_id"], keys=["tool_id"], ignore_conflicts=True)
+    for data, wanted, _i in changed:
+        for slug, role in wanted["organisations"]:
+            roles.add(("tool:" + data.slug, "organisation:" + slug, role))
+        for code, year, note, source_url, org in wanted["deployments"]:
+            deployments.add(("tool:" + data.slug, code, year, note, source_url,
+                             "organisation:" + org if org else None))
+        for url, title, date_read in wanted["sources"]:
+            sources.add(("tool:" + data.slug, url, title, date_read))
+        backlog.add(("tool:" + data.slug,))
+    return _BulkPlan(stamp, outcomes, new, updated, keys, org_slugs,
+                     [tools, roles, deployments, sources, backlog])
+
+
+class _CatalogueMoved(Exception):
+    """Another write changed the catalogue between planning and writing."""
+
+
+def tools_upsert(*, records: list[ToolData], new_organisations: dict[str, str] | None = None
+                 ) -> list[str]:
+    """Create or update many tools, keyed by slug, all or nothing: an outcome per record
+    ("created", "updated" or "unchanged"), as tool_upsert would give one by one.
+
+    The plan (reading what is stored, comparing, converting every row for the database) is
+    made before the write transaction, in a few queries per thousands of tools; the transaction
+    then only runs bulk INSERTs of the records and lists the changed tools in SearchBacklog, so
+    it holds SQLite's write lock for a few seconds even for 100,000 tools (bench/RESULTS.md,
+    "Import") and the site's own writes wait that long at most. Their search documents and
+    vectors follow in short transactions of their own (search_backlog_process), after which the
+    catalogue stamp moves and every page shows the import. If the stamp moved between planning
+    and writing (a curator's save), the plan is made again. new_organisations (slug -> name)
+    are created first, with kind "other".
+    """
+    new_organisations = new_organisations or {}
+    for _attempt in range(3):
+        plan = _bulk_plan(records)
+        if not plan.new and not plan.updated:
+            return plan.outcomes
+        try:
+            _bulk_write(plan, new_organisations)
+        except _CatalogueMoved:
+            continue
+        search_backlog_process()
+        return plan.outcomes
+    raise RuntimeError("the catalogue kept changing during the import; try again")
+
+
+@transaction.atomic
+def _bulk_write(plan: _BulkPlan, new_organisations: dict[str, str]) -> None:
+    if stamps.read().values.get(stamps.CATALOGUE, "") != plan.stamp:
+        raise _CatalogueMoved
+    if new_organisations:
+        Organisation.objects.bulk_create(
+            [Organisation(slug=slug, name=name, kind="other")
+             for slug, name in new_organisations.items()], batch_size=BULK_CHUNK,
+            ignore_conflicts=True)
+    tools, *relations = plan.inserts
+    tools.write()
+    ids = dict(plan.keys)
+    for chunk in _chunks(plan.new):
+        ids.update(("tool:" + slug, pk) for slug, pk in
+                   Tool.objects.filter(slug__in=chunk).values_list("slug", "id"))
+    Tool.objects.bulk_update(plan.updated, [*TOOL_SCALARS, "updated_at"], batch_size=BULK_CHUNK)
+    for chunk in _chunks([t.pk for t in plan.updated]):
+        ToolOrganisation.objects.filter(tool_id__in=chunk).delete()
+        Deployment.objects.filter(tool_id__in=chunk).delete()
+        Source.objects.filter(tool_id__in=chunk).delete()
+    # Their old search documents stay until the backlog replaces them: until then the stamp has
+    # not moved either, and every page shows the catalogue as it was before the import.
+    for chunk in _chunks(plan.organisations):
+        ids.update(("organisation:" + slug, pk) for slug, pk in
+                   Organisation.objects.filter(slug__in=chunk).values_list("slug", "id"))
+    for rows in relations:
+        rows.write(ids)
+
+
+def search_backlog_process(*, chunk: int = 10_000) -> int:
+    """Write the search documents (and cross-language vectors) of the tools in SearchBacklog,
+    a chunk per short transaction, then move the catalogue stamp; returns how many.
+
+    Bulk imports call it once their records are committed; `atlas serve` and the data commands
+    call it at start, so an import killed half way is indexed by the next one.
+    """
+    done = []
+    while True:
+        ids = list(SearchBacklog.objects.order_by("tool_id").values_list("tool_id", flat=True)
+                   [:chunk])
+        if not ids:
+            break
+        documents = documents_of(ids)  # read before the transaction: it only writes
+        indexed = {d.tool_id for d in documents}
+        with transaction.atomic():
+            remove_tools([i for i in ids if i not in indexed])  # tools deleted since
+            index_documents(documents)
+            SearchBacklog.objects.filter(tool_id__in=ids).delete()
+        done += ids
+    if done:
+        # Cross-language vectors: inline for a few tools; a big import is embedded afterwards
+        # by `atlas manage embed_tools`, as a full reindex of a big catalogue is.
+        embed_tools(tool_ids=done if len(done) <= INLINE_LIMIT else None)
+        with transaction.atomic():
+            catalogue_changed()
+    return len(done)
+
+
+def documents_of(tool_ids) -> list:
+    """Search documents of these tools, read in a few queries without model instances."""
+    from atlas.catalogue.search.documents import document
+
+    db = connections[DEFAULT_DB_ALIAS]
+    json_fields = ("aliases", "purposes", "technologies", "users", "exploitation")
+    fields = ["id", "name", "short_description", "long_description", "is_global", *json_fields]
+    tools = {}
+    # values() would decode each JSON cell through the ORM's converters, which cost more than
+    # the rest of the documents together on a 100,000-tool import.
+    with db.cursor() as cursor:
+        for chunk in _chunks(tool_ids, 900):
+            cursor.execute(f"SELECT {', '.join(fields)} FROM catalogue_tool WHERE id IN "
+                           f"({', '.join(['%s'] * len(chunk))})", chunk)
+            for row in cursor.fetchall():
+                tool = dict(zip(fields, row))
+                for name in json_fields:
+                    value = tool[name]
+                    tool[name] = json.loads(value) if isinstance(value, (str, bytes)) else value
+                tools[tool["id"]] = tool
+    orgs, countries = {i: [] for i in tools}, {i: [] for i in tools}
+    for chunk in _chunks(list(tools), 900):
+        for tool_id, name, aliases in ToolOrganisation.objects.filter(tool_id__in=chunk) \
+                .order_by("id").values_list("tool_id", "organisation__name",
+                                            "organisation__aliases"):
+            orgs[tool_id] += [name, *aliases]
+        for tool_id, code in Deployment.objects.filter(tool_id__in=chunk).order_by(
+                "country").values_list("tool_id", "country"):
+            countries[tool_id].append(code)
+    translated = _translated_parts(list(tools))
+    return [document(
+        tool_id=i, name=t["name"], aliases=t["aliases"], organisations=orgs[i],
+        short_description=t["short_description"], long_description=t["long_description"],
+        lists={f: t[f] for f in ("purposes", "technologies", "users", "exploitation")},
+        countries=countries[i], is_global=bool(t["is_global"]),
+        translated_names=translated.get(i, ([], []))[0],
+        translated_texts=translated.get(i, ([], []))[1]) for i, t in tools.items()]

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from atlas.catalogue.filters import ToolFilters
 from atlas.catalogue.models import Deployment, Organisation, Tool
-from atlas.catalogue.search.documents import _labels
+from atlas.catalogue.search.documents import vocabulary_labels
 from atlas.catalogue.selectors import (tool_facet_values_all, tool_search, tool_search_counts,
                                        tools_with_relations)
+from atlas.catalogue.vocabularies import TOOL_LIST_VOCABULARIES
 from atlas.geo.countries import country_name
 from atlas.helplines.selectors import helpline_countries
 from atlas.offline.paths import (
@@ -393,7 +394,8 @@ def search_records() -> list[dict]:
     records = []
     for tool in tools_with_relations(Tool.objects.order_by("name")):
         orgs = [role.organisation.name for role in tool.roles.all()]
-        words = [*tool.aliases, *_labels(tool),
+        words = [*tool.aliases, *vocabulary_labels(
+                     {field: getattr(tool, field) for field in TOOL_LIST_VOCABULARIES}),
                  *(country_name(d.country) for d in tool.deployments.all())]
         records.append({"s": tool.slug, "n": tool.name, "d": tool.short_description,
                         "o": list(dict.fromkeys(orgs)), "t": " ; ".join(words),

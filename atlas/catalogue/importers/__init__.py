@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from atlas.catalogue.importers.cells import ImportFileError, ImportReport, Problem, RowChecker
 from atlas.catalogue.importers.files import detect_kind, read_records
 from atlas.catalogue.importers.kinds import (KINDS, HelplineKind, OrganisationKind,
                                              OrganisationResolver, RecordKind, ToolKind)
-from atlas.catalogue.services import catalogue_changed
 
 __all__ = ["KINDS", "HelplineKind", "ImportFileError", "ImportReport", "OrganisationKind",
            "OrganisationResolver", "Problem", "RecordKind", "RowChecker", "ToolKind",
@@ -44,7 +42,9 @@ def import_file(path, *, kind: str | None = None, dry_run: bool = False,
                                        where))
     context = {"organisations": OrganisationResolver()}
     valid, seen = [], {}
-    for line, row in records:
+    records.reverse()  # popped from the end: each raw row is freed once checked
+    while records:
+        line, row = records.pop()
         checker = RowChecker(str(path), line, row, where)
         data = spec.check(checker, context)
         if not checker.problems:
@@ -66,18 +66,10 @@ def import_file(path, *, kind: str | None = None, dry_run: bool = False,
         if dry_run and not report.problems:
             report.created = len(valid)  # an upper bound: existing records may be unchanged
         return report
-    with transaction.atomic():
-        written = []
-        for i, data in enumerate(valid, 1):
-            result = spec.write(data, report, context)
-            setattr(report, result, getattr(report, result) + 1)
-            if result != "unchanged":
-                written.append(spec.key(data))
-            if progress:
-                progress(i)
-        if written:
-            spec.finish(written, context)
-            catalogue_changed()
+    outcomes = spec.write_all(valid, report, context, progress)  # all or nothing
+    report.created = outcomes.count("created")
+    report.updated = outcomes.count("updated")
+    report.unchanged = outcomes.count("unchanged")
     report.written = True
     return report
 

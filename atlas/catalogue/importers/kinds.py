@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 import pycountry
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.importers.cells import ImportReport, Problem, RowChecker, slug_from_name
 from atlas.catalogue.licences import canonical_licence, is_known_licence
 from atlas.catalogue.models import Organisation
-from atlas.catalogue.services import ToolData, organisation_upsert, search_reindex, tool_upsert
+from atlas.catalogue.services import ToolData, organisation_upsert, tool_upsert, tools_upsert
 from atlas.helplines.models import HELPLINE_KINDS
 from atlas.helplines.services import helpline_upsert
 
@@ -33,6 +34,20 @@ class RecordKind:
 
     def finish(self, written_keys, context):
         pass
+
+    @transaction.atomic
+    def write_all(self, records, report: ImportReport, context: dict, progress=None) -> list:
+        """Write every valid record, all or nothing; an outcome per record. One by one unless a
+        kind knows a faster way (tools)."""
+        outcomes = []
+        for i, data in enumerate(records, 1):
+            outcomes.append(self.write(data, report, context))
+            if progress:
+                progress(i)
+        written = [self.key(d) for d, o in zip(records, outcomes) if o != "unchanged"]
+        if written:
+            self.finish(written, context)
+        return outcomes
 
 
 class OrganisationKind(RecordKind):
@@ -185,14 +200,19 @@ class ToolKind(RecordKind):
                 report.organisations_created += 1
         return tool_upsert(data=data, reindex=False)
 
-    def finish(self, written_keys, context):
-        search_reindex(tool_ids=None if len(written_keys) > 200 else
-                       list(_tool_ids(written_keys)))
-
-
-def _tool_ids(slugs):
-    from atlas.catalogue.models import Tool
-    return Tool.objects.filter(slug__in=slugs).values_list("pk", flat=True)
+    def write_all(self, records, report, context, progress=None):
+        """All the tools in one bulk write (tools_upsert): organisations they name that are not
+        on record are created first, with kind "other"."""
+        resolver = context["organisations"]
+        new = {slug: resolver.names[slug] for data in records for slug, _role in data.organisations
+               if slug not in resolver.existing and slug in resolver.names}
+        outcomes = tools_upsert(records=list(records), new_organisations=new)
+        if any(o != "unchanged" for o in outcomes):
+            report.organisations_created += len(new)
+            resolver.existing.update(new)
+        if progress:
+            progress(len(records))
+        return outcomes
 
 
 class HelplineKind(RecordKind):

@@ -158,7 +158,11 @@ def text_relevance(query: ParsedQuery, ids, ranks: dict | None) -> dict[int, tup
 
 def index_tools(tools) -> None:
     from atlas.catalogue.search.documents import document_for
-    docs = [document_for(t) for t in tools]
+    index_documents([document_for(t) for t in tools])
+
+
+def index_documents(docs) -> None:
+    """Store search documents (replacing a tool's earlier one)."""
     if docs:
         backend().index(docs)
 

@@ -31,10 +31,11 @@ def _translated_labels(field: str, slug: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(labels))
 
 
-def _labels(tool) -> list[str]:
+def vocabulary_labels(lists: dict) -> list[str]:
+    """Every language's label of every vocabulary term a tool carries ({field: [slugs]})."""
     labels = []
     for field in v.TOOL_LIST_VOCABULARIES:
-        for slug in getattr(tool, field):
+        for slug in lists.get(field, ()):
             labels += _translated_labels(field, slug)
     return list(dict.fromkeys(labels))
 
@@ -65,15 +66,28 @@ def document_for(tool) -> SearchDocument:
     for role in tool.roles.all():
         orgs.append(role.organisation.name)
         orgs += role.organisation.aliases
-    countries = [name for d in tool.deployments.all() for name in _country_names(d.country)]
-    if tool.is_global:
-        countries += _country_names("global")
     translated_names, translated_texts = _translations(tool)
-    body = "\n".join([tool.short_description, tool.long_description, *translated_texts,
-                      " ; ".join(_labels(tool)), " ; ".join(dict.fromkeys(countries))])
+    return document(
+        tool_id=tool.pk, name=tool.name, aliases=tool.aliases, organisations=orgs,
+        short_description=tool.short_description, long_description=tool.long_description,
+        lists={field: getattr(tool, field) for field in v.TOOL_LIST_VOCABULARIES},
+        countries=[d.country for d in tool.deployments.all()], is_global=tool.is_global,
+        translated_names=translated_names, translated_texts=translated_texts)
+
+
+def document(*, tool_id, name, aliases, organisations, short_description, long_description,
+             lists, countries, is_global, translated_names=(), translated_texts=()
+             ) -> SearchDocument:
+    """A tool's search document from its parts (document_for reads them from a Tool; a bulk
+    import passes them straight from the records it writes)."""
+    places = [n for code in countries for n in _country_names(code)]
+    if is_global:
+        places += _country_names("global")
+    body = "\n".join([short_description, long_description, *translated_texts,
+                      " ; ".join(vocabulary_labels(lists)), " ; ".join(dict.fromkeys(places))])
     return SearchDocument(
-        tool_id=tool.pk,
-        name=" ; ".join(dict.fromkeys([tool.name, *tool.aliases, *translated_names])),
-        organisations=" ; ".join(dict.fromkeys(orgs)),
+        tool_id=tool_id,
+        name=" ; ".join(dict.fromkeys([name, *aliases, *translated_names])),
+        organisations=" ; ".join(dict.fromkeys(organisations)),
         body=body,
     )
