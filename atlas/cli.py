@@ -62,6 +62,9 @@ def _print_report(report, out=sys.stdout):
     for problem in report.problems:
         print(f"  {problem}", file=out)
     print(report.summary(), file=out)
+    if report.written and report.lock_seconds >= 0.5:
+        print(f"  the database's write lock was held {report.lock_seconds:.1f} s at most at a "
+              "time (other writes waited that long)", file=out)
     if report.organisations_created:
         print(f"  {report.organisations_created} organisations created from tool rows", file=out)
     elif report.new_organisations and not report.written:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -244,17 +245,22 @@ class _Rows:
     to an id only when the rows are written (a tool's slug, before the tool has an id).
     """
 
-    def __init__(self, model, fields: list[str], *, keys=(), ignore_conflicts=False):
+    def __init__(self, model, fields: list[str], *, keys=(), ignore_conflicts=False,
+                 update=False):
         self.db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs a lookup
         meta = model._meta
         columns = [meta.get_field(name) for name in fields]
         self.convert = [(i, f.get_db_prep_save) for i, f in enumerate(columns)
                         if f.get_internal_type() in ("JSONField", "DateField", "DateTimeField")]
         self.keys = [fields.index(k) for k in keys]
-        self.sql = (f"INSERT INTO {self.db.ops.quote_name(meta.db_table)} "
-                    f"({', '.join(self.db.ops.quote_name(f.column) for f in columns)}) "
-                    f"VALUES ({', '.join(['%s'] * len(columns))})"
-                    + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""))
+        table, quote = self.db.ops.quote_name(meta.db_table), self.db.ops.quote_name
+        if update:  # rows end with the primary key: UPDATE ... WHERE pk = the last value
+            self.sql = (f"UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)}"
+                        f" WHERE {quote(meta.pk.column)} = %s")
+        else:
+            self.sql = (f"INSERT INTO {table} ({', '.join(quote(f.column) for f in columns)}) "
+                        f"VALUES ({', '.join(['%s'] * len(columns))})"
+                        + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""))
         self.rows = []
         self._done = {}  # a date or time is converted once: imports write one "now" everywhere
 
@@ -344,10 +350,10 @@ class _BulkPlan:
     stamp: str  # the catalogue stamp the plan was read at
     outcomes: list
     new: list  # slugs of the tools to create
-    updated: list  # Tool instances (pk and fields) to update
+    updated: list  # ids of the tools to update
     keys: dict  # "tool:<slug>" -> id, for the tools to update
     organisations: set  # slugs of the organisations the rows name
-    inserts: list  # _Rows: the new tools first, then their relations (keyed by slug)
+    inserts: list  # _Rows: new tools, changed tools, then their relations (keyed by slug)
 
 
 def _bulk_plan(records: list[ToolData]) -> _BulkPlan:
@@ -363,6 +369,7 @@ def _bulk_plan(records: list[ToolData]) -> _BulkPlan:
             changed.append((data, wanted, found[0] if found else None))
     now = timezone.now()
     tools = _Rows(Tool, [*TOOL_SCALARS, "slug", "created_at", "updated_at"])
+    changes = _Rows(Tool, [*TOOL_SCALARS, "updated_at"], update=True)
     updated, new, keys = [], [], {}
     for data, wanted, stored_id in changed:
         if stored_id is None:
@@ -370,8 +377,8 @@ def _bulk_plan(records: list[ToolData]) -> _BulkPlan:
             tools.add([*(wanted[n] for n in TOOL_SCALARS), data.slug, now, now])
         else:
             keys["tool:" + data.slug] = stored_id
-            updated.append(Tool(pk=stored_id, updated_at=now,
-                                **{n: wanted[n] for n in TOOL_SCALARS}))
+            updated.append(stored_id)
+            changes.add([*(wanted[n] for n in TOOL_SCALARS), now, stored_id])
     org_slugs = {s for _d, w, _i in changed for s, _r in w["organisations"]}
     org_slugs |= {dep[4] for _d, w, _i in changed for dep in w["deployments"] if dep[4]}
     roles = _Rows(ToolOrganisation, ["tool", "organisation", "role"], keys=["tool", "organisation"])
@@ -389,15 +396,15 @@ def _bulk_plan(records: list[ToolData]) -> _BulkPlan:
             sources.add(("tool:" + data.slug, url, title, date_read))
         backlog.add(("tool:" + data.slug,))
     return _BulkPlan(stamp, outcomes, new, updated, keys, org_slugs,
-                     [tools, roles, deployments, sources, backlog])
+                     [tools, changes, roles, deployments, sources, backlog])
 
 
 class _CatalogueMoved(Exception):
     """Another write changed the catalogue between planning and writing."""
 
 
-def tools_upsert(*, records: list[ToolData], new_organisations: dict[str, str] | None = None
-                 ) -> list[str]:
+def tools_upsert(*, records: list[ToolData], new_organisations: dict[str, str] | None = None,
+                 timings: dict | None = None) -> list[str]:
     """Create or update many tools, keyed by slug, all or nothing: an outcome per record
     ("created", "updated" or "unchanged"), as tool_upsert would give one by one.
 
@@ -409,18 +416,22 @@ def tools_upsert(*, records: list[ToolData], new_organisations: dict[str, str] |
     vectors follow in short transactions of their own (search_backlog_process), after which the
     catalogue stamp moves and every page shows the import. If the stamp moved between planning
     and writing (a curator's save), the plan is made again. new_organisations (slug -> name)
-    are created first, with kind "other".
+    are created first, with kind "other". `timings`, if given, receives the longest time the
+    write lock was held at once ("lock_seconds").
     """
     new_organisations = new_organisations or {}
+    timings = {} if timings is None else timings
     for _attempt in range(3):
         plan = _bulk_plan(records)
         if not plan.new and not plan.updated:
             return plan.outcomes
+        started = time.perf_counter()
         try:
             _bulk_write(plan, new_organisations)
         except _CatalogueMoved:
             continue
-        search_backlog_process()
+        timings["lock_seconds"] = time.perf_counter() - started
+        search_backlog_process(timings=timings)
         return plan.outcomes
     raise RuntimeError("the catalogue kept changing during the import; try again")
 
@@ -434,14 +445,14 @@ def _bulk_write(plan: _BulkPlan, new_organisations: dict[str, str]) -> None:
             [Organisation(slug=slug, name=name, kind="other")
              for slug, name in new_organisations.items()], batch_size=BULK_CHUNK,
             ignore_conflicts=True)
-    tools, *relations = plan.inserts
+    tools, changes, *relations = plan.inserts
     tools.write()
+    changes.write()
     ids = dict(plan.keys)
     for chunk in _chunks(plan.new):
         ids.update(("tool:" + slug, pk) for slug, pk in
                    Tool.objects.filter(slug__in=chunk).values_list("slug", "id"))
-    Tool.objects.bulk_update(plan.updated, [*TOOL_SCALARS, "updated_at"], batch_size=BULK_CHUNK)
-    for chunk in _chunks([t.pk for t in plan.updated]):
+    for chunk in _chunks(plan.updated):
         ToolOrganisation.objects.filter(tool_id__in=chunk).delete()
         Deployment.objects.filter(tool_id__in=chunk).delete()
         Source.objects.filter(tool_id__in=chunk).delete()
@@ -454,7 +465,7 @@ def _bulk_write(plan: _BulkPlan, new_organisations: dict[str, str]) -> None:
         rows.write(ids)
 
 
-def search_backlog_process(*, chunk: int = 10_000) -> int:
+def search_backlog_process(*, chunk: int = 10_000, timings: dict | None = None) -> int:
     """Write the search documents (and cross-language vectors) of the tools in SearchBacklog,
     a chunk per short transaction, then move the catalogue stamp; returns how many.
 
@@ -469,10 +480,14 @@ def search_backlog_process(*, chunk: int = 10_000) -> int:
             break
         documents = documents_of(ids)  # read before the transaction: it only writes
         indexed = {d.tool_id for d in documents}
+        started = time.perf_counter()
         with transaction.atomic():
             remove_tools([i for i in ids if i not in indexed])  # tools deleted since
             index_documents(documents)
             SearchBacklog.objects.filter(tool_id__in=ids).delete()
+        if timings is not None:
+            timings["lock_seconds"] = max(timings.get("lock_seconds", 0),
+                                          time.perf_counter() - started)
         done += ids
     if done:
         # Cross-language vectors: inline for a few tools; a big import is embedded afterwards

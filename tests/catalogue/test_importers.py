@@ -178,3 +178,57 @@ def test_derived_slugs_are_slugs_the_importer_accepts(tmp_path):
     again = write(tmp_path, "slug,name,description,source_url\nami-bot,Ami_bot,Chat bot,https://a.example\n",
                   name="again.csv")
     assert import_file(again).unchanged == 1
+
+
+def test_a_bulk_import_left_half_way_is_indexed_by_the_next_command(tmp_path, db):
+    """Records are committed first and the search documents follow: an import killed in between
+    leaves its tools listed in SearchBacklog, and the next `atlas` data command indexes them."""
+    from atlas.catalogue import services
+    from atlas.catalogue.models import SearchBacklog
+    from atlas.catalogue.selectors import tool_search
+    from atlas.cli import main
+
+    path = tmp_path / "tools.csv"
+    path.write_text("name,description,source_url,purposes\n"
+                    "Lantern Line,A night hotline for seafarers.,https://example.org/l,"
+                    "reporting-hotline\n")
+    real = services.search_backlog_process
+    services.search_backlog_process = lambda **kwargs: 0  # the process dies here
+    try:
+        assert import_file(path).created == 1
+    finally:
+        services.search_backlog_process = real
+    assert SearchBacklog.objects.count() == 1
+    assert tool_search(q="seafarers").count == 0  # words of the description: not indexed yet
+    with pytest.raises(SystemExit):
+        main(["import", str(path), "--dry-run"])
+    assert not SearchBacklog.objects.exists()
+    assert [t.slug for t in tool_search(q="seafarers").tools] == ["lantern-line"]
+
+
+def test_a_bulk_import_plans_again_when_the_catalogue_moved_meanwhile(tmp_path, tool_factory,
+                                                                      monkeypatch):
+    """A curator's save between the import's reading and its writing is not overwritten with a
+    stale plan: the import reads again."""
+    from atlas.catalogue import services
+    from atlas.catalogue.models import Tool
+
+    tool_factory("Lantern Line", slug="lantern-line", short_description="Old text.")
+    path = tmp_path / "tools.csv"
+    path.write_text("slug,name,description,source_url\n"
+                    "lantern-line,Lantern Line,New text.,https://example.org/l\n"
+                    "harbour-app,Harbour App,An app.,https://example.org/h\n")
+    real, plans = services._bulk_plan, []
+
+    def plan_then_someone_writes(records):
+        plan = real(records)
+        plans.append(plan)
+        if len(plans) == 1:
+            tool_factory("Curator's Tool", slug="curators-tool")  # moves the stamp
+        return plan
+    monkeypatch.setattr(services, "_bulk_plan", plan_then_someone_writes)
+    report = import_file(path)
+    assert len(plans) == 2
+    assert (report.created, report.updated) == (1, 1)
+    assert Tool.objects.get(slug="lantern-line").short_description == "New text."
+    assert Tool.objects.filter(slug="curators-tool").exists()

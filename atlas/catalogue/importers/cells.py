@@ -68,6 +68,9 @@ class ImportReport:
     new_organisations: list[str] = field(default_factory=list)  # named in rows, not on record
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
+    # The longest time the write was holding the database's write lock at once: what the
+    # site's own writes (submissions, logins) may have had to wait.
+    lock_seconds: float = 0.0
 
     @property
     def ok(self):

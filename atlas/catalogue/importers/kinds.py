@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pycountry
 from django.db import transaction
@@ -35,18 +36,20 @@ class RecordKind:
     def finish(self, written_keys, context):
         pass
 
-    @transaction.atomic
     def write_all(self, records, report: ImportReport, context: dict, progress=None) -> list:
-        """Write every valid record, all or nothing; an outcome per record. One by one unless a
-        kind knows a faster way (tools)."""
+        """Write every valid record, all or nothing; an outcome per record. One by one, in one
+        transaction, unless a kind knows a faster way (tools)."""
         outcomes = []
-        for i, data in enumerate(records, 1):
-            outcomes.append(self.write(data, report, context))
-            if progress:
-                progress(i)
-        written = [self.key(d) for d, o in zip(records, outcomes) if o != "unchanged"]
-        if written:
-            self.finish(written, context)
+        started = time.perf_counter()
+        with transaction.atomic():
+            for i, data in enumerate(records, 1):
+                outcomes.append(self.write(data, report, context))
+                if progress:
+                    progress(i)
+            written = [self.key(d) for d, o in zip(records, outcomes) if o != "unchanged"]
+            if written:
+                self.finish(written, context)
+        report.lock_seconds = time.perf_counter() - started
         return outcomes
 
 
@@ -206,7 +209,9 @@ class ToolKind(RecordKind):
         resolver = context["organisations"]
         new = {slug: resolver.names[slug] for data in records for slug, _role in data.organisations
                if slug not in resolver.existing and slug in resolver.names}
-        outcomes = tools_upsert(records=list(records), new_organisations=new)
+        timings = {}
+        outcomes = tools_upsert(records=list(records), new_organisations=new, timings=timings)
+        report.lock_seconds = timings.get("lock_seconds", 0.0)
         if any(o != "unchanged" for o in outcomes):
             report.organisations_created += len(new)
             resolver.existing.update(new)
