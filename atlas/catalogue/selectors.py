@@ -15,8 +15,8 @@ from atlas.catalogue.facets import facet as facet_spec
 from atlas.catalogue.filters import ToolFilters
 from atlas.catalogue.models import Deployment, Organisation, Tool, ToolOrganisation
 from atlas.catalogue.translations import active_translation_prefetch
-from atlas.catalogue.search import (RANK_LIMIT, parse_query, text_match, text_rank,
-                                    text_relevance)
+from atlas.catalogue.search import RANK_LIMIT, parse_query, text_match, text_rank
+from atlas.catalogue.search.backends import RANKED_FIELDS
 from atlas.catalogue.search.index import current_index, positions_from_bits
 from atlas.catalogue.search.highlight import highlight
 from atlas.catalogue.search.semantic import semantic_additions
@@ -308,16 +308,12 @@ def ordered_ids(index, final: int, want: int, sort: str, text: TextMatches) -> l
         sort = "name"  # with no query there is no relevance to rank by
     count = final.bit_count()
     if sort == "relevance":
-        ids = [index.ids[p] for p in positions_from_bits(final)]
-        if text.fuzzy_scores:
-            scores = {i: (text.fuzzy_scores.get(i, 0), 0) for i in ids}
-        else:
-            scores = text_relevance(text.parsed, ids, text.ranks)
-        # Meaning-only matches rank below any word match.
-        scores.update({i: (0, s) for i, s in text.semantic_only.items()})
-        # Ties (same relevance) fall back to name order for a stable, readable list.
-        return heapq.nsmallest(want, ids, key=lambda i: (-scores[i][0], -scores[i][1],
-                                                         index.name_order_rank(i)))
+        # Tiers: a match in the name (or an alias) ranks above one in the organisations,
+        # which ranks above a match only in the body (search.backends.RANKED_FIELDS).
+        tiers = [lambda field=field: index.mask_of_ids(text_match(text.parsed, field))
+                 for field in RANKED_FIELDS]
+        return index.relevance_order(final, want, tiers=tiers, ranks=text.ranks,
+                                     scores=text.fuzzy_scores, below=text.semantic_only)
     final_bytes = final.to_bytes((index.size >> 3) + 1, "little")
     order = index.newest_order if sort == "newest" else index.name_order
     if count * 50 < index.size:  # sparse: list the members, then order them

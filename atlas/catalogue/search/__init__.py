@@ -7,5 +7,4 @@ SQLite uses an FTS5 table, PostgreSQL a stored tsvector with a GIN index. Select
 from atlas.catalogue.search.query import ParsedQuery, parse_query  # noqa: F401
 from atlas.catalogue.search.backends import (RANK_LIMIT, index_documents, index_tools,  # noqa: F401
                                               remove_tools,
-                                              text_match,
-                                              text_rank, text_relevance)
+                                              text_match, text_rank)

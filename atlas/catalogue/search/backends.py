@@ -140,22 +140,6 @@ def text_rank(query: ParsedQuery) -> dict[int, float]:
     return backend().rank(query)
 
 
-def text_relevance(query: ParsedQuery, ids, ranks: dict | None) -> dict[int, tuple]:
-    """Relevance of each of these matching tools, as a sortable (tier, rank) pair.
-
-    The tier is 3 if the query matches the tool's name or an alias, 2 if it matches its
-    organisations, 1 if it matches elsewhere; the full-text rank, when given, orders the tools
-    within a tier.
-    """
-    tiers = dict.fromkeys(ids, 1)
-    for tier, field in zip((3, 2), RANKED_FIELDS):
-        for tool_id in text_match(query, field):
-            if tiers.get(tool_id, 3) < tier:
-                tiers[tool_id] = tier
-    ranks = ranks or {}
-    return {tool_id: (tier, ranks.get(tool_id, 0.0)) for tool_id, tier in tiers.items()}
-
-
 def index_tools(tools) -> None:
     from atlas.catalogue.search.documents import document_for
     index_documents([document_for(t) for t in tools])

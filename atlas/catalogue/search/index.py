@@ -60,9 +60,8 @@ class FacetIndex:
         self.contiguous = not self.ids or self.ids[-1] - self.ids[0] + 1 == len(self.ids)
         self.name_rank = _ranks(self.name_order)
         self.newest_rank = _ranks(self.newest_order)
-
-    def name_order_rank(self, tool_id):
-        return self.name_rank[self.pos[tool_id]]
+        self.name_rank_array = np.asarray(self.name_rank, dtype=np.int64)
+        self.id_array = np.asarray(self.ids, dtype=np.int64)
 
     @property
     def size(self):
@@ -84,6 +83,45 @@ class FacetIndex:
             return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
         pos = self.pos
         return bits_from_positions((pos[i] for i in ids if i in pos), size)
+
+    def bools(self, mask: int) -> np.ndarray:
+        """A bitset as one boolean per position."""
+        raw = np.frombuffer(mask.to_bytes((self.size >> 3) + 1, "little"), dtype=np.uint8)
+        return np.unpackbits(raw, bitorder="little")[:self.size].astype(bool)
+
+    def positions(self, mask: int) -> np.ndarray:
+        return np.flatnonzero(self.bools(mask))
+
+    def relevance_order(self, final: int, want: int, *, tiers: list[int], ranks: dict | None,
+                        scores: dict | None = None, below: dict | None = None) -> list[int]:
+        """The first `want` tool ids of `final` by relevance, computed over arrays.
+
+        A tool's tier is 3 in the bitset tiers[0]() gives (its name matched), else 2 in
+        tiers[1]() (its organisations), else 1; `ranks` (id -> full-text rank) orders tools within a tier;
+        `scores` (id -> spelling score) replace the tiers when a query matched by spelling only;
+        `below` (id -> similarity) are tools matched by meaning alone, after every other.
+        Ties fall back to name order, for a stable, readable list.
+        """
+        pos = self.positions(final)
+        ids = self.id_array[pos]
+        if scores:
+            primary = np.array([scores.get(i, 0) for i in ids.tolist()], dtype=float)
+        else:
+            name = self.bools(tiers[0]())[pos]
+            # When the names alone fill the page, the next tier cannot reach it: its query
+            # (thousands of ids in a big catalogue) is not run.
+            orgs = self.bools(tiers[1]())[pos] if np.count_nonzero(name) < want \
+                else np.zeros(len(pos), dtype=bool)
+            primary = np.where(name, 3.0, np.where(orgs, 2.0, 1.0))
+        secondary = np.zeros(len(pos))
+        if ranks and not scores:
+            secondary = np.array([ranks.get(i, 0.0) for i in ids.tolist()], dtype=float)
+        if below:
+            meaning = np.isin(ids, np.fromiter(below, dtype=np.int64, count=len(below)))
+            primary[meaning] = 0.0
+            secondary[meaning] = [below[i] for i in ids[meaning].tolist()]
+        order = np.lexsort((self.name_rank_array[pos], -secondary, -primary))[:want]
+        return ids[order].tolist()
 
     def ids_of(self, mask: int) -> list[int]:
         """Tool ids in a bitset, in position (id) order."""
