@@ -88,7 +88,9 @@ def cmd_serve(args) -> int:
     _load_default_if_empty()
     call_command("collectstatic", interactive=False, verbosity=0)
     workers = str(args.workers or os.environ.get("WEB_CONCURRENCY", "2"))
-    threads = str(args.threads or os.environ.get("ATLAS_THREADS", "4"))
+    # Two threads per process: a slow client holds a thread, not a whole worker, while more
+    # threads only contend for the interpreter lock (bench/RESULTS.md, "Worker model").
+    threads = str(args.threads or os.environ.get("ATLAS_THREADS", "2"))
     print(f"Serving the Atlas on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     gunicorn = [sys.executable, "-m", "gunicorn", "atlas.wsgi:application", "--bind",
                 f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--workers", workers,
@@ -243,8 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="migrate, load the default dataset if empty, and serve with gunicorn")
     p.add_argument("--host", help="address to bind (default $HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default $PORT or 8000)")
-    p.add_argument("--workers", type=int, help="gunicorn worker processes (default 2)")
-    p.add_argument("--threads", type=int, help="threads per worker (default 4)")
+    p.add_argument("--workers", type=int,
+                   help="gunicorn worker processes (default $WEB_CONCURRENCY or 2)")
+    p.add_argument("--threads", type=int, help="threads per worker (default $ATLAS_THREADS or 2)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("import", help="validate and load a CSV or JSON file of tools, organisations or helplines")

@@ -103,12 +103,57 @@ def tools_with_relations(queryset=None):
     )
 
 
+# Above this many names, comparing the query with every name (WRatio, ~2 µs each) costs more than
+# a page's budget: names sharing a word close to one of the query's are compared instead.
+FUZZY_ALL_NAMES = 20_000
+
+
+@dataclass(frozen=True)
+class _NameWords:
+    names: list  # processed names, in the index's order
+    vocabulary: list  # every word of every name
+    postings: list  # for each word of the vocabulary, the positions of names holding it
+
+
+@memoised(stamps.CATALOGUE)
+def _name_words() -> _NameWords:
+    names = [utils.default_process(name) for name, _id in current_index().names]
+    postings: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        for word in set(name.split()):
+            postings.setdefault(word, []).append(i)
+    return _NameWords(names, list(postings), list(postings.values()))
+
+
+def _fuzzy_candidates(q: str) -> list[int] | None:
+    """Positions of the names worth comparing with the query, or None for all of them."""
+    if len(current_index().names) <= FUZZY_ALL_NAMES:
+        return None
+    words = _name_words()
+    found = set()
+    for word in utils.default_process(q).split():
+        for _w, _score, i in process.extract(word, words.vocabulary, scorer=fuzz.ratio,
+                                             processor=None, score_cutoff=FUZZY_CUTOFF - 10,
+                                             limit=20):
+            found.update(words.postings[i])
+    return sorted(found)
+
+
 def _fuzzy_matches(q, index) -> dict[int, float]:
-    found = process.extract(q, [name for name, _ in index.names], scorer=fuzz.WRatio,
-                            processor=utils.default_process, score_cutoff=FUZZY_CUTOFF, limit=10)
+    """Tools whose name or alias is spelt close to the query ("did you mean")."""
+    candidates = _fuzzy_candidates(q)
+    if candidates is None:
+        choices, where = [name for name, _ in index.names], None
+        processor = utils.default_process
+    else:
+        names = _name_words().names
+        choices, where, processor = [names[i] for i in candidates], candidates, None
+        q = utils.default_process(q)
+    found = process.extract(q, choices, scorer=fuzz.WRatio, processor=processor,
+                            score_cutoff=FUZZY_CUTOFF, limit=10)
     scores = {}
     for _name, score, i in found:
-        tool_id = index.names[i][1]
+        tool_id = index.names[i if where is None else where[i]][1]
         scores[tool_id] = max(scores.get(tool_id, 0), score)
     return scores
 
