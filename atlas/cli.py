@@ -102,7 +102,7 @@ def cmd_serve(args) -> int:
 
 
 def _load_default_if_empty() -> None:
-    from atlas.catalogue.dataset import catalogue_is_empty, load_default_dataset
+    from atlas.dataio.dataset import catalogue_is_empty, load_default_dataset
     if catalogue_is_empty():
         print("Loading the default dataset (first run)...", flush=True)
         reports = load_default_dataset(progress_factory=_progress_bar("(default dataset)"))
@@ -130,7 +130,7 @@ def _finish_interrupted_imports() -> None:
 def cmd_import(args) -> int:
     setup_django()
     _migrate_quietly()
-    from atlas.catalogue.importers import ImportFileError, import_file
+    from atlas.dataio.imports import ImportFileError, import_file
     try:
         report = import_file(args.path, kind=args.kind, dry_run=args.dry_run,
                              skip_invalid=args.skip_invalid,
@@ -160,7 +160,7 @@ def _single_progress(path):
 def cmd_load_default(args) -> int:
     setup_django()
     _migrate_quietly()
-    from atlas.catalogue.dataset import catalogue_is_empty, load_default_dataset
+    from atlas.dataio.dataset import catalogue_is_empty, load_default_dataset
     if not catalogue_is_empty() and not args.force:
         print("The catalogue is not empty; pass --force to import the default dataset over it "
               "(records are matched by slug and updated).")

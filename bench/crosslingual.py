@@ -134,7 +134,7 @@ def main():
         setup_django(Path(tmp))
         from django.conf import settings
 
-        from atlas.catalogue.dataset import load_default_dataset
+        from atlas.dataio.dataset import load_default_dataset
         from atlas.catalogue.models import Tool
         from atlas.catalogue.search import semantic
         settings.ATLAS_SEMANTIC_SEARCH = False

@@ -45,7 +45,7 @@ def setup_django():
     django.setup()
     from django.core.management import call_command
     call_command("migrate", verbosity=0)
-    from atlas.catalogue.dataset import load_default_dataset
+    from atlas.dataio.dataset import load_default_dataset
     load_default_dataset()
 
 

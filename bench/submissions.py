@@ -67,7 +67,7 @@ def main():
     connection.creation.create_test_db(verbosity=0)
     from django.core.cache import cache
     from django.conf import settings
-    from atlas.catalogue.dataset import load_default_dataset
+    from atlas.dataio.dataset import load_default_dataset
     from atlas.catalogue.models import Tool
     from atlas.submissions.duplicates import tool_duplicates
     from atlas.submissions.stories import keypair_generate, private_key_load, story_open, story_seal

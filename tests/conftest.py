@@ -38,7 +38,7 @@ def organisation_factory(db):
 
 @pytest.fixture
 def default_dataset(db):
-    from atlas.catalogue.dataset import load_default_dataset
+    from atlas.dataio.dataset import load_default_dataset
     reports = load_default_dataset()
     assert all(not r.problems for r in reports), [str(p) for r in reports for p in r.problems][:5]
     return reports

@@ -41,7 +41,7 @@ def test_export_then_import_round_trips(tmp_path, tool_factory, capsys):
     out = tmp_path / "export.json"
     with pytest.raises(SystemExit):
         main(["export", "--format", "json", "--output", str(out)])
-    from atlas.catalogue.importers import import_file
+    from atlas.dataio.imports import import_file
     report = import_file(out)
     assert (report.unchanged, report.created, report.updated) == (1, 0, 0)
 

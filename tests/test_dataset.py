@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from atlas.catalogue.dataset import DATA_DIR, default_dataset_files
-from atlas.catalogue.importers import import_file
+from atlas.dataio.dataset import DATA_DIR, default_dataset_files
+from atlas.dataio.imports import import_file
 from atlas.geo.countries import is_country_code
 
 

@@ -35,7 +35,8 @@ from django.utils import timezone
 from atlas.api import schemas
 from atlas.api.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 from atlas.api.models import HarvestedRecord
-from atlas.catalogue.importers import OrganisationResolver, RowChecker, ToolKind
+from atlas.catalogue.records import OrganisationResolver, ToolFormat
+from atlas.core.records import Cells
 from atlas.catalogue.models import Organisation, Tool
 from atlas.catalogue.services import organisation_upsert, tool_upsert
 
@@ -237,12 +238,12 @@ def harvest(url: str, *, dry_run: bool = False, timeout: float = DEFAULT_TIMEOUT
 
     report = HarvestReport(instance)
     checked = []
-    kind = ToolKind()
+    tool_format = ToolFormat()
     resolver = OrganisationResolver()
-    for number, remote in enumerate(remote_tools, 1):
+    for remote in remote_tools:
         row = _as_import_row(remote, org_names)
-        checker = RowChecker(f"{instance}{API_PATH}/tools/{remote.slug}", number, row, "record")
-        data = kind.check(checker, {"organisations": resolver})
+        checker = Cells(row)
+        data = tool_format.check(checker, {"organisations": resolver})
         if checker.problems:
             report.refused.append((remote.slug, "; ".join(
                 f"{p.column}: {p.reason} ({p.value[:60]!r})" for p in checker.problems)))

@@ -360,7 +360,7 @@ def tools_for_export(filters=None) -> list:
 
 def export_records(*, kind: str, fmt: str, out) -> int:
     """Write every organisation or helpline in the import format (csv or json)."""
-    from atlas.catalogue.importers import KINDS
+    from atlas.dataio.imports import KINDS
     from atlas.catalogue.models import Organisation
     from atlas.helplines.models import Helpline
 

@@ -1,8 +1,9 @@
-"""Published records (the import format) applied through the catalogue's services and importer.
+"""Published records applied through the catalogue's and helplines' formats and services.
 
 Tools, organisations and helplines each have a RecordType: its snapshot is the exporters' record,
-and approvals, curators' edits and reverts validate a record exactly as `atlas import` does, then
-write it with the catalogue's (or helplines') services; this app never writes those tables itself.
+and approvals, curators' edits and reverts check a record with its format (catalogue/records.py,
+helplines/records.py), exactly as `atlas import` does, then write it with the catalogue's (or
+helplines') services; this app never writes those tables itself.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from atlas.catalogue.exporters import helpline_record, organisation_record, tool_record
-from atlas.catalogue.importers import (HelplineKind, ImportReport, OrganisationKind,
-                                       OrganisationResolver, RowChecker, ToolKind)
 from atlas.catalogue.models import Organisation, Tool
+from atlas.catalogue.records import OrganisationFormat, OrganisationResolver, ToolFormat
 from atlas.catalogue.selectors import tools_with_relations
-from atlas.catalogue.services import catalogue_changed, organisation_upsert, search_reindex
+from atlas.catalogue.services import (catalogue_changed, organisation_upsert, search_reindex,
+                                      tool_upsert)
+from atlas.core.records import RecordInvalid, unique_slug as slug_unique
+from atlas.helplines.records import HelplineFormat
 from atlas.helplines.models import Helpline
 from atlas.helplines.services import helpline_save
 
@@ -55,33 +58,33 @@ def record_diff(before: dict | None, after: dict) -> list[tuple[str, object, obj
             if key != "slug" and before.get(key) != after.get(key)]
 
 
-def record_check(kind, record: dict, context: dict | None = None):
-    """The importer's data for a record of this import kind; ValidationError lists the problems."""
-    checker = RowChecker("submission", 1, record, "record")
-    data = kind.check(checker, {} if context is None else context)
-    if checker.problems:
-        labels = HELPLINE_LABELS if isinstance(kind, HelplineKind) else RECORD_LABELS
+def record_check(fmt, record: dict, context: dict | None = None):
+    """The format's data for a record; ValidationError lists the problems, each with the
+    field's label in the active language."""
+    try:
+        return fmt.checked(record, context)
+    except RecordInvalid as invalid:
+        labels = HELPLINE_LABELS if isinstance(fmt, HelplineFormat) else RECORD_LABELS
         # Translators: a field a curator saved or approved, what is wrong with it, and its value.
         raise ValidationError([gettext("%(field)s: %(reason)s (value: %(value)s)") % {
             "field": labels.get(p.column, p.column), "reason": p.reason,
-            "value": repr(str(p.value)[:80])} for p in checker.problems])
-    return data
+            "value": repr(str(p.value)[:80])} for p in invalid.problems]) from None
 
 
 def record_apply(record: dict, *, created_organisations: list | None = None) -> Tool:
-    """Validate a tool record as the importer does and write it.
+    """Check a tool record as the importer does and write it.
 
     Organisations the record names that do not exist yet are created, as `atlas import` does;
     their slugs are appended to created_organisations when a list is given.
     """
     resolver = OrganisationResolver()
-    context = {"organisations": resolver}
-    kind = ToolKind()
-    data = record_check(kind, record, context)
-    known = set(resolver.existing)
-    kind.write(data, ImportReport("submission", "tools"), context)
+    data = record_check(ToolFormat(), record, {"organisations": resolver})
+    new = sorted({slug for slug, _role in data.organisations if slug not in resolver.existing})
+    for slug in new:
+        organisation_upsert(slug=slug, name=resolver.names[slug], kind="other")
     if created_organisations is not None:
-        created_organisations += sorted(resolver.existing - known)
+        created_organisations += new
+    tool_upsert(data=data, reindex=False)
     tool = Tool.objects.get(slug=data.slug)
     search_reindex(tool_ids=[tool.pk])
     catalogue_changed()
@@ -120,7 +123,7 @@ class ToolRecord(RecordType):
         return tool_snapshot(obj.pk)
 
     def check(self, record):
-        return record_check(ToolKind(), record, {"organisations": OrganisationResolver()})
+        return record_check(ToolFormat(), record, {"organisations": OrganisationResolver()})
 
     def apply(self, record, instance=None):
         return record_apply({**record, "slug": instance.slug} if instance else record)
@@ -133,7 +136,7 @@ class OrganisationRecord(RecordType):
         return organisation_record(obj)
 
     def check(self, record):
-        return record_check(OrganisationKind(), record)
+        return record_check(OrganisationFormat(), record)
 
     def apply(self, record, instance=None):
         data = self.check(record)
@@ -157,7 +160,7 @@ class HelplineRecord(RecordType):
         return reverse("submissions:helpline_history", args=[obj.country])
 
     def check(self, record):
-        return record_check(HelplineKind(), record)
+        return record_check(HelplineFormat(), record)
 
     def apply(self, record, instance=None):
         data = self.check(record)
@@ -173,9 +176,5 @@ def record_type(model_or_obj) -> RecordType:
 
 
 def unique_slug(name: str) -> str:
-    from django.utils.text import slugify
-    base = slugify(name)[:90].strip("-") or "tool"
-    slug, n = base, 2
-    while Tool.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    """A free tool slug for a name (the one slug rule: core/records.slug_from_name)."""
+    return slug_unique(name, taken=lambda slug: Tool.objects.filter(slug=slug).exists())

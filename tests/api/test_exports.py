@@ -59,7 +59,7 @@ def _empty_catalogue():
 
 def test_json_export_imported_into_an_empty_atlas_gives_an_identical_catalogue(
         default_dataset, tmp_path, capsys, tool_factory):
-    from atlas.catalogue.importers import import_file
+    from atlas.dataio.imports import import_file
     from atlas.catalogue.models import Deployment, Organisation, Tool
     # The shipped data has no deployment organisations or long texts: add a record that does.
     partner = Organisation.objects.order_by("slug").first()

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from atlas.catalogue.importers import (HelplineKind, OrganisationKind, OrganisationResolver,
-                                       RowChecker, ToolKind)
+from atlas.catalogue.records import OrganisationFormat, OrganisationResolver, ToolFormat
+from atlas.core.records import Cells
+from atlas.helplines.records import HelplineFormat
 from atlas.cli import main
 from atlas.submissions.models import Submission
 from atlas.submissions.records import record_check
@@ -27,7 +28,7 @@ def refusal(kind, record, context=None):
 @pytest.mark.django_db
 def test_a_curator_reads_the_importers_reasons_in_french_with_the_fields_label():
     with translation.override("fr"):
-        messages = refusal(ToolKind(), {**TOOL, "year_launched": "1900"}, {"organisations": OrganisationResolver()})
+        messages = refusal(ToolFormat(), {**TOOL, "year_launched": "1900"}, {"organisations": OrganisationResolver()})
     assert messages == ["pays : code pays ISO 3166-1 alpha-2 inconnu (valeur : 'XX')",
                         "année de lancement : année hors limites (de 1950 à l’année prochaine) "
                         "(valeur : '1900')"]
@@ -35,8 +36,8 @@ def test_a_curator_reads_the_importers_reasons_in_french_with_the_fields_label()
 
 def test_a_helplines_problems_are_in_spanish_and_keep_values_and_codes():
     with translation.override("es"):
-        messages = refusal(HelplineKind(), {**HELPLINE, "kind": "pager"})
-        scheme = refusal(HelplineKind(), {**HELPLINE, "website": "ftp://x.example"})
+        messages = refusal(HelplineFormat(), {**HELPLINE, "kind": "pager"})
+        scheme = refusal(HelplineFormat(), {**HELPLINE, "website": "ftp://x.example"})
     assert messages[0].startswith("tipo: tipo de línea de ayuda desconocido; se esperaba uno de: ")
     assert "trafficking-hotline" in messages[0] and messages[0].endswith("(valor: 'pager')")
     assert messages[1] == ("teléfono: una línea de ayuda necesita un número de teléfono, un código "
@@ -47,7 +48,7 @@ def test_a_helplines_problems_are_in_spanish_and_keep_values_and_codes():
 
 def test_a_column_without_a_label_keeps_its_name_and_placeholders_are_filled():
     with translation.override("fr"):
-        messages = refusal(OrganisationKind(), {"name": "Harbour Trust", "slug": "Harbour_Trust",
+        messages = refusal(OrganisationFormat(), {"name": "Harbour Trust", "slug": "Harbour_Trust",
                                                 "aliases": ["x" * 201]})
     assert messages[0] == ("slug : un identifiant ne peut contenir que des lettres minuscules, des "
                            "chiffres et des traits d’union (valeur : 'Harbour_Trust')")
@@ -55,7 +56,7 @@ def test_a_column_without_a_label_keeps_its_name_and_placeholders_are_filled():
 
 
 def test_reasons_are_translated_when_the_problem_is_recorded_not_when_the_module_loads():
-    checker = RowChecker("t.csv", 2, {"year": "soon", "when": "2024-13-01"}, "line")
+    checker = Cells({"year": "soon", "when": "2024-13-01"})
     checker.year("year")
     with translation.override("ru"):
         checker.date("when")
@@ -67,7 +68,7 @@ def test_reasons_are_translated_when_the_problem_is_recorded_not_when_the_module
 
 def test_in_english_the_web_message_reads_as_before_with_the_fields_label():
     with translation.override("en"):
-        messages = refusal(HelplineKind(), {**HELPLINE, "country": "QQ", "phone": "1195"})
+        messages = refusal(HelplineFormat(), {**HELPLINE, "country": "QQ", "phone": "1195"})
     assert messages == ["country: unknown ISO 3166-1 alpha-2 country code (value: 'QQ')"]
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from atlas.catalogue.importers import ImportFileError, import_file
+from atlas.dataio.imports import ImportFileError, import_file
 from atlas.catalogue.models import Organisation, Tool
 from atlas.helplines.models import Helpline
 

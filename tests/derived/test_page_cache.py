@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.cache import caches
 
-from atlas.catalogue.importers import import_file
+from atlas.dataio.imports import import_file
 from atlas.derived.pages import CACHE_ALIAS, MAX_QUERY_CHARS
 from atlas.helplines.services import helpline_upsert
 from atlas.submissions.models import Revision

@@ -9,7 +9,14 @@ from pathlib import Path
 
 from django.conf import settings
 
-from atlas.catalogue.importers.cells import ImportFileError
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, size, format)."""
+
+    def __init__(self, path, message):
+        super().__init__(f"{path}: {message}")
+        self.path, self.message = path, message
 
 
 def detect_kind(header) -> str | None:

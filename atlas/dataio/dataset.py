@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from atlas.catalogue.importers import import_file
+from atlas.dataio.imports import import_file
 from atlas.catalogue.models import Tool
 from atlas.helplines.models import Helpline
 

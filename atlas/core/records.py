@@ -1,15 +1,20 @@
-"""Reading and checking the cells of one row: every problem names file, line, column and value.
+"""Records as data: converting and checking the cells of a record, and the one slug rule.
 
-Reasons are translated when a problem is recorded, in the active language: English for
-`atlas import`, the curator's language when a web approval or save runs the same checks.
+A record is a dict of cells (a CSV row, a JSON object, a proposal's payload, a snapshot for a
+revert). Each domain's format (catalogue/records.py, helplines/records.py) checks one with
+Cells, whose problems are data (column, value, reason): the importer adds file and line, the
+curator's pages show the field's label, a harvest names the remote record. Reasons are
+translated when a problem is recorded, in the active language: English for `atlas import`,
+the curator's language when a web approval or save runs the same checks.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
@@ -19,13 +24,29 @@ from atlas.geo.countries import GLOBAL, is_country_code
 
 _url_validator = URLValidator(schemes=["http", "https"])
 _GITHUB_FILE = re.compile(r"^[\w.-]+/[\w.-]+:\S+$")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ROLE = re.compile(r"^(?P<name>.*?)\s*\[(?P<role>[a-z-]+)\]\s*$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 100
 
 
 def slug_from_name(name: str) -> str:
-    """A slug the importer itself accepts: Django's slugify keeps underscores, slugs here don't."""
-    return re.sub(r"[-_]+", "-", slugify(name))[:100].strip("-")
+    """The slug of a name, the one rule every way in uses (import, proposal, harvest).
+
+    Letters of any script are transliterated ("Линия" -> "liniia"), and underscores, dots and
+    other punctuation become hyphens, so every name that has a letter or digit gets a slug that
+    the URLs and the importer accept.
+    """
+    ascii_name = anyascii(name or "")
+    return re.sub(r"-+", "-", slugify(re.sub(r"[^\w\s-]|_", " ", ascii_name)))[:SLUG_MAX].strip("-")
+
+
+def unique_slug(name: str, *, taken) -> str:
+    """slug_from_name, numbered (-2, -3...) until taken(slug) is false; "tool" if the name has
+    no letter or digit."""
+    base = slug_from_name(name)[:SLUG_MAX - 4].strip("-") or "tool"
+    slug, n = base, 2
+    while taken(slug):
+        slug, n = f"{base}-{n}", n + 1
+    return slug
 
 
 def _too_long(value: str, limit: int) -> str:
@@ -33,65 +54,52 @@ def _too_long(value: str, limit: int) -> str:
                                                                   "length": len(value)}
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, size, format)."""
-
-    def __init__(self, path, message):
-        super().__init__(f"{path}: {message}")
-        self.path, self.message = path, message
-
-
 @dataclass(frozen=True)
 class Problem:
-    file: str
-    line: int  # CSV line number (the header is line 1) or JSON record number (from 1)
     column: str
     value: str
     reason: str
-    where: str = "line"
-
-    def __str__(self):
-        value = self.value if len(self.value) <= 80 else self.value[:77] + "..."
-        return f"{self.file}, {self.where} {self.line}, column {self.column!r}: {self.reason} (value: {value!r})"
 
 
-@dataclass
-class ImportReport:
-    file: str
-    kind: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    organisations_created: int = 0
-    new_organisations: list[str] = field(default_factory=list)  # named in rows, not on record
-    problems: list[Problem] = field(default_factory=list)
-    written: bool = False
-    # The longest time the write was holding the database's write lock at once: what the
-    # site's own writes (submissions, logins) may have had to wait.
-    lock_seconds: float = 0.0
+class RecordInvalid(Exception):
+    """A record failed its format's checks; `problems` says which cells and why."""
 
-    @property
-    def ok(self):
-        return not self.problems
-
-    def summary(self):
-        verb = "would import" if not self.written else "imported"
-        return (f"{self.file}: {self.rows} {self.kind} rows; {verb}: {self.created} created, "
-                f"{self.updated} updated, {self.unchanged} unchanged, {self.skipped} skipped "
-                f"(invalid); {len(self.problems)} problems")
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(f"{p.column}: {p.reason}" for p in problems))
+        self.problems = problems
 
 
-class RowChecker:
-    """Collects the problems of one row while converting its cells."""
+class RecordFormat:
+    """One kind of record: its columns, its key and how a record of it is checked."""
 
-    def __init__(self, file, line, row, where):
-        self.file, self.line, self.row, self.where = file, line, row, where
-        self.problems = []
+    name = ""
+    columns: tuple = ()
+
+    def key(self, data):
+        raise NotImplementedError
+
+    def check(self, cells: Cells, context: dict):
+        """The record's data; problems go to cells.problems."""
+        raise NotImplementedError
+
+    def checked(self, record: dict, context: dict | None = None):
+        """The record's data, or RecordInvalid with every problem."""
+        cells = Cells(record)
+        data = self.check(cells, {} if context is None else context)
+        if cells.problems:
+            raise RecordInvalid(cells.problems)
+        return data
+
+
+class Cells:
+    """Converts the cells of one record, collecting a Problem for each that is wrong."""
+
+    def __init__(self, row: dict):
+        self.row = row
+        self.problems: list[Problem] = []
 
     def fail(self, column, value, reason):
-        self.problems.append(Problem(self.file, self.line, column, str(value), reason, self.where))
+        self.problems.append(Problem(column, str(value), reason))
 
     def text(self, column, *, required=False, max_length=None):
         value = self.row.get(column)
@@ -200,12 +208,12 @@ class RowChecker:
             return None
 
     def slug(self, column, name):
-        value = self.text(column, max_length=100)
+        value = self.text(column, max_length=SLUG_MAX)
         if not value:
             value = slug_from_name(name)
             if not value and name:
                 self.fail(column, name, _("cannot derive a slug from the name; give a slug"))
-        elif not _SLUG.match(value):
+        elif not SLUG_PATTERN.match(value):
             self.fail(column, value,
                       _("a slug may only hold lowercase letters, digits and hyphens"))
         return value

@@ -1,59 +1,28 @@
-"""The kinds of record a file can hold, each a small class in a registry."""
+"""The record format of tools and organisations: columns, checks, and how names become slugs.
+
+One home for what a tool or an organisation record must be, whichever way it arrives: `atlas
+import` (dataio/), a public proposal or correction approved by a curator, a curator's edit, an
+admin save, a revert, a harvest from another Atlas. Each checks the record here and gets
+problems as data (core/records.py); none goes through a file format to do it.
+"""
 
 from __future__ import annotations
 
 import re
-import time
 
 import pycountry
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from atlas.catalogue import vocabularies as v
-from atlas.catalogue.importers.cells import ImportReport, Problem, RowChecker, slug_from_name
 from atlas.catalogue.licences import canonical_licence, is_known_licence
 from atlas.catalogue.models import Organisation
-from atlas.catalogue.services import ToolData, organisation_upsert, tool_upsert, tools_upsert
-from atlas.helplines.models import HELPLINE_KINDS
-from atlas.helplines.services import helpline_upsert
+from atlas.catalogue.services import ToolData
+from atlas.core.records import Cells, Problem, RecordFormat, slug_from_name
 
 _ROLE = re.compile(r"^(?P<name>.*?)\s*\[(?P<role>[a-z-]+)\]\s*$")
 
 
-class RecordKind:
-    name = ""
-    columns: tuple = ()
-
-    def key(self, data):
-        raise NotImplementedError
-
-    def check(self, checker: RowChecker, context: dict):
-        raise NotImplementedError
-
-    def write(self, data, report: ImportReport, context: dict):
-        raise NotImplementedError
-
-    def finish(self, written_keys, context):
-        pass
-
-    def write_all(self, records, report: ImportReport, context: dict, progress=None) -> list:
-        """Write every valid record, all or nothing; an outcome per record. One by one, in one
-        transaction, unless a kind knows a faster way (tools)."""
-        outcomes = []
-        started = time.perf_counter()
-        with transaction.atomic():
-            for i, data in enumerate(records, 1):
-                outcomes.append(self.write(data, report, context))
-                if progress:
-                    progress(i)
-            written = [self.key(d) for d, o in zip(records, outcomes) if o != "unchanged"]
-            if written:
-                self.finish(written, context)
-        report.lock_seconds = time.perf_counter() - started
-        return outcomes
-
-
-class OrganisationKind(RecordKind):
+class OrganisationFormat(RecordFormat):
     name = "organisations"
     columns = ("slug", "name", "aliases", "kind", "website", "headquarters_country", "source_url")
 
@@ -72,12 +41,8 @@ class OrganisationKind(RecordKind):
             "source_url": c.url("source_url", allow_github_file=True),
         }
 
-    def write(self, data, report, context):
-        _org, result = organisation_upsert(**data)
-        return result
 
-
-class ToolKind(RecordKind):
+class ToolFormat(RecordFormat):
     name = "tools"
     columns = ("slug", "name", "aliases", "organization", "website", "year_launched",
                "description", "long_description", "purposes", "technologies", "users",
@@ -133,7 +98,8 @@ class ToolKind(RecordKind):
         )
 
     def _organisations(self, c, context):
-        """[(organisation slug, role)]; unknown names become new organisations on write."""
+        """[(organisation slug, role)]; unknown names become new organisations on write
+        (context["organisations"], an OrganisationResolver, remembers which)."""
         column = "organization" if "organization" in c.row else "organisations"
         raw = c.row.get(column)
         entries = []
@@ -153,6 +119,8 @@ class ToolKind(RecordKind):
                 c.fail(column, role, _("unknown role; expected one of: %(terms)s")
                        % {"terms": ", ".join(v.ROLES.terms)})
                 continue
+            if "organisations" not in context:
+                context["organisations"] = OrganisationResolver()
             slug = context["organisations"].resolve(name)
             if not slug:
                 c.fail(column, name, _("cannot derive a slug from this organisation name"))
@@ -169,13 +137,13 @@ class ToolKind(RecordKind):
             return {}
         result = {}
         for d in raw:
-            sub = RowChecker(c.file, c.line, d, c.where)
+            sub = Cells(d)
             code = sub.country("country", required=True)
             result[code] = {"year": sub.year("year"), "note": sub.text("note", max_length=500),
                             "source_url": sub.url("source_url", allow_github_file=True),
                             "organisation": sub.text("organisation") or None}
-            c.problems += [Problem(p.file, p.line, "deployments." + p.column, p.value, p.reason,
-                                   p.where) for p in sub.problems]
+            c.problems += [Problem("deployments." + p.column, p.value, p.reason)
+                           for p in sub.problems]
         return result
 
     def _extra_sources(self, c):
@@ -187,75 +155,12 @@ class ToolKind(RecordKind):
             return []
         out = []
         for s in raw:
-            sub = RowChecker(c.file, c.line, s, c.where)
+            sub = Cells(s)
             out.append((sub.url("url", required=True, allow_github_file=True),
                         sub.text("title", max_length=300), sub.date("date_read")))
-            c.problems += [Problem(p.file, p.line, "sources." + p.column, p.value, p.reason,
-                                   p.where) for p in sub.problems]
+            c.problems += [Problem("sources." + p.column, p.value, p.reason)
+                           for p in sub.problems]
         return out
-
-    def write(self, data, report, context):
-        for slug, _role in data.organisations:
-            if slug not in context["organisations"].existing:
-                organisation_upsert(slug=slug, name=context["organisations"].names[slug],
-                                    kind="other")
-                context["organisations"].existing.add(slug)
-                report.organisations_created += 1
-        return tool_upsert(data=data, reindex=False)
-
-    def write_all(self, records, report, context, progress=None):
-        """All the tools in one bulk write (tools_upsert): organisations they name that are not
-        on record are created first, with kind "other"."""
-        resolver = context["organisations"]
-        new = {slug: resolver.names[slug] for data in records for slug, _role in data.organisations
-               if slug not in resolver.existing and slug in resolver.names}
-        timings = {}
-        outcomes = tools_upsert(records=list(records), new_organisations=new, timings=timings)
-        report.lock_seconds = timings.get("lock_seconds", 0.0)
-        if any(o != "unchanged" for o in outcomes):
-            report.organisations_created += len(new)
-            resolver.existing.update(new)
-        if progress:
-            progress(len(records))
-        return outcomes
-
-
-class HelplineKind(RecordKind):
-    name = "helplines"
-    columns = ("country", "name", "kind", "phone", "sms", "website", "languages", "hours",
-               "source_url", "source_date", "last_verified")
-
-    def key(self, data):
-        return (data["country"], data["name"])
-
-    def check(self, c, context):
-        data = {
-            "country": c.country("country", required=True),
-            "name": c.text("name", required=True, max_length=300),
-            "kind": c.text("kind", required=True),
-            "phone": c.text("phone", max_length=200),
-            "sms": c.text("sms", max_length=200),
-            "website": c.url("website"),
-            "languages": c.text("languages", max_length=300),
-            "hours": c.text("hours", max_length=300),
-            "source_url": c.url("source_url", required=True, allow_github_file=True),
-            "source_date": c.date("source_date"),
-            "last_verified": c.date("last_verified"),
-        }
-        if data["kind"] and data["kind"] not in HELPLINE_KINDS:
-            # Translators: the kinds are codes; keep them as they are.
-            c.fail("kind", data["kind"], _("unknown helpline kind; expected one of: %(terms)s")
-                   % {"terms": ", ".join(HELPLINE_KINDS)})
-        if not (data["phone"] or data["sms"] or data["website"]):
-            c.fail("phone", "", _("a helpline needs a phone number, an SMS code or a website"))
-        return data
-
-    def write(self, data, report, context):
-        _helpline, result = helpline_upsert(**data)
-        return result
-
-
-KINDS = {k.name: k for k in (ToolKind(), OrganisationKind(), HelplineKind())}
 
 
 class OrganisationResolver:
