@@ -2,10 +2,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from atlas.helplines import views as helpline_views
 from atlas.web import views as web_views
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
+    # Framed by partner sites; its language comes from ?lang= rather than a path prefix.
+    path("embed/helplines/", helpline_views.helpline_embed, name="helpline_embed"),
     # Machine-readable endpoints are not language-prefixed.
     path("", include("atlas.api.urls")),
     path("admin/", admin.site.urls),

@@ -33,3 +33,19 @@ def make_tool(name=None, *, organisations=(), **fields) -> Tool:
                     **fields)
     tool_upsert(data=data)
     return Tool.objects.get(slug=data.slug)
+
+
+def make_helpline(*, country, name, kind="child-helpline", number=None, source_url="",
+                  channels=None, **fields):
+    """A helpline through the service, with one channel for `number` (checked and dialled as
+    the importer does); `channels` gives them all instead."""
+    from atlas.helplines.numbers import number as checked
+    from atlas.helplines.services import helpline_upsert
+
+    if channels is None and number:
+        found = checked(number, country, sourced=True)
+        channels = [{"kind": "short-code" if found.short else "phone", "value": number,
+                     "dial": found.dial, "source_url": source_url or "https://example.org/src"}]
+    helpline, _result = helpline_upsert(country=country, name=name, kind=kind,
+                                        channels=channels or [], **fields)
+    return helpline

@@ -13,9 +13,9 @@ def small_catalogue(tool_factory):
     for i in range(5):
         tool_factory(f"Tool {i}", organisations=[f"Org {i}", "Shared Org"], countries=["KE", "UG"],
                      purposes=["training"], slug=f"tool-{i}")
-    from atlas.helplines.services import helpline_upsert
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
+    from tests.factories import make_helpline
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
 
 
 PAGES = ["/", "/tools/", "/tools/?q=tool&purpose=training", "/tools/tool-1/", "/organisations/",

@@ -9,7 +9,22 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from atlas.accounts import checks  # noqa: F401 - registers the CSRF middleware check
+        post_migrate.connect(_refresh_role_groups, sender=self,
+                             dispatch_uid="atlas-refresh-role-groups")
+
+
+def _refresh_role_groups(**_kwargs):
+    """Existing role groups get the permissions a new version gives their role (a new model
+    their members edit), as groups made from now on do."""
+    from django.contrib.auth.models import Group
+
+    from atlas.accounts.services import ROLES, role_group
+    for role in ROLES:
+        if Group.objects.filter(name=role).exists():
+            role_group(role)
 
 
 class AtlasAdminConfig(admin_apps.AdminConfig):

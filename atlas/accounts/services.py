@@ -25,6 +25,9 @@ CURATOR_PERMISSIONS = [
     ("catalogue", "add_tool"), ("catalogue", "change_tool"), ("catalogue", "delete_tool"),
     ("catalogue", "add_organisation"), ("catalogue", "change_organisation"),
     ("helplines", "add_helpline"), ("helplines", "change_helpline"),
+    # A helpline's channels are edited on its admin page, saved with it through record_save.
+    ("helplines", "view_channel"), ("helplines", "add_channel"), ("helplines", "change_channel"),
+    ("helplines", "delete_channel"),
     ("submissions", "view_submission"), ("submissions", "review_submission"),
     ("submissions", "revert_revision"), ("submissions", "add_storyexcerpt"),
     ("submissions", "change_storyexcerpt"), ("submissions", "delete_storyexcerpt"),

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from django.http import Http404
@@ -21,8 +22,9 @@ from atlas.catalogue.filters import MAX_PAGE, SORTS, ParamError, parse_filters
 from atlas.catalogue.serializers import search_result_as_dict, tool_as_dict
 from atlas.geo.countries import (GLOBAL, all_countries, country_name, get_country,
                                  is_country_code)
+from atlas.helplines import vocabularies as hv
 from atlas.helplines.models import HELPLINE_KINDS
-from atlas.helplines.selectors import helpline_list
+from atlas.helplines.selectors import helpline_search, valid_until
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -46,7 +48,10 @@ class AtlasAPI(NinjaAPI):
         for path, methods in schema["paths"].items():
             for op in methods.values():
                 for param in op.get("parameters", []):
-                    values = enums.get((path.rsplit("/", 1)[-1], param["name"]))
+                    key = (path.rsplit("/", 1)[-1], param["name"])
+                    if key in PATTERNS:
+                        param["schema"]["items"] = {"type": "string", "pattern": PATTERNS[key]}
+                    values = enums.get(key)
                     if values is None:
                         continue
                     if param["schema"].get("type") == "array":
@@ -54,6 +59,10 @@ class AtlasAPI(NinjaAPI):
                     else:
                         param["schema"]["enum"] = values
         return schema
+
+
+# Parameters checked by form rather than against a list (the codes are too many to list).
+PATTERNS = {("helplines", "language"): r"^[a-z]{2,3}$"}
 
 
 def _parameter_enums():
@@ -66,7 +75,10 @@ def _parameter_enums():
         ("tools", "sort"): list(SORTS),
         ("organisations", "kind"): ["", *v.ORGANISATION_KINDS.terms],
         ("organisations", "country"): ["", *countries],
-        ("helplines", "country"): ["", *countries], ("helplines", "kind"): ["", *HELPLINE_KINDS],
+        # An empty value is refused like any unknown one (400), so the documents do not list it.
+        ("helplines", "country"): countries, ("helplines", "kind"): list(HELPLINE_KINDS),
+        ("helplines", "topic"): list(hv.TOPICS.terms),
+        ("helplines", "channel"): list(hv.CHANNELS.terms),
     })
     return enums
 
@@ -260,30 +272,68 @@ def countries(request):
     return {"count": len(rows), "results": rows}
 
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def _open(status):
+    return None if status.state == "unknown" else status.is_open
+
+
+def _helpline_dict(line) -> dict:
+    h = line.helpline
+    return {
+        "country": h.country, "country_name": country_name(h.country), "name": h.name,
+        "operator": h.operator, "kind": h.kind, "kind_label": str(h.kind_label),
+        "topics": h.topics, "purposes": h.purposes, "languages": h.languages,
+        "opening_hours": h.opening_hours, "timezone": h.timezone, "open_now": _open(line.status),
+        "website": h.website,
+        "last_verified": h.last_verified.isoformat() if h.last_verified else None,
+        "channels": [{
+            "kind": c.channel.kind, "value": c.channel.value, "dial": c.channel.dial,
+            "e164": c.channel.dial if c.channel.dial.startswith("+") else None,
+            "display": c.display, "note": c.channel.note, "hours": c.channel.hours,
+            "open_now": _open(c.status), "free": c.channel.free, "on_bill": c.channel.on_bill,
+            "source_url": c.channel.source_url, "source_title": c.channel.source_title,
+            "source_date": c.channel.source_date, "reread": c.channel.reread,
+        } for c in line.channels],
+    }
+
+
 @api.get("/helplines", response={200: s.HelplinePage, **ERRORS}, tags=["places"],
-         summary="Helplines, each with the ISO code of its country")
+         summary="Helplines with their channels, hours and whether they are open now")
 def helplines(request,
               country: str = _choice_query("ISO 3166-1 alpha-2 code."),
               kind: str = _choice_query("Kind of helpline."),
+              topic: list[str] = _facet_query("Topic (values combine with OR)."),
+              language: list[str] = _facet_query("ISO 639 code of a language the line speaks "
+                                                 "(an unknown code matches no line)."),
+              channel: list[str] = _facet_query("Kind of channel (phone, sms, whatsapp...)."),
+              open_now: bool = Query(False, description="Only lines open at this moment."),
               page: int = Query(1, ge=1, le=MAX_PAGE)):
+    """Open ones first within a country. `open_now` is computed when the request is answered,
+    in each line's time zone; public holidays are not known."""
     errors = []
-    if country and not is_country_code(country.upper()):
+    if "country" in request.GET and not is_country_code(country.upper()):
         errors.append(ParamError("country", country[:100], _("Unknown ISO 3166-1 country code.")))
-    if kind and kind not in HELPLINE_KINDS:
+    if "kind" in request.GET and kind not in HELPLINE_KINDS:
         errors.append(ParamError("kind", kind[:100], _("Unknown value for this filter.")))
+    for param, values, valid in (("topic", topic, hv.TOPICS.__contains__),
+                                 ("language", language, _LANGUAGE_CODE.fullmatch),
+                                 ("channel", channel, hv.CHANNELS.__contains__)):
+        errors += [ParamError(param, value[:100], _("Unknown value for this filter."))
+                   for value in values or () if not valid(value)]
     if errors:
         raise BadRequest(errors)
-    items = [{
-        "country": h.country, "country_name": country_name(h.country), "name": h.name,
-        "kind": h.kind, "kind_label": str(h.kind_label), "phone": h.phone, "sms": h.sms,
-        "website": h.website, "languages": h.languages, "hours": h.hours,
-        "source_url": h.source_url,
-        "source_date": h.source_date.isoformat() if h.source_date else None,
-        "last_verified": h.last_verified.isoformat() if h.last_verified else None,
-    } for h in helpline_list(country=country.upper(), kind=kind).order_by(
-        "country", "kind", "name", "pk")]
+    lines = helpline_search(country=country.upper(), kind=kind, topics=topic or (),
+                            languages=language or (), channels=channel or (), open_now=open_now)
+    items = [_helpline_dict(line) for line in lines]
     params = [(k, val) for k, val in (("country", country), ("kind", kind)) if val]
-    return _paginate(request, items, page, LIST_PER_PAGE, params)
+    params += [(k, val) for k, values in (("topic", topic), ("language", language),
+                                          ("channel", channel)) for val in values or ()]
+    params += [("open_now", "1")] if open_now else []
+    response = _paginate(request, items, page, LIST_PER_PAGE, params)
+    request.atlas_valid_until = valid_until(lines)
+    return response
 
 
 @api.get("/vocabularies", response=s.VocabularyList, tags=["vocabularies"],
@@ -292,7 +342,7 @@ def vocabularies(request):
     items = [{"slug": vocab.slug, "label": str(vocab.label),
               "terms": [{"value": k, "label": str(label)} for k, label in vocab.terms.items()]}
              for vocab in v.ALL.values()]
-    items.append({"slug": "helpline_kinds", "label": _("Kind of helpline"),
-                  "terms": [{"value": k, "label": str(label)}
-                            for k, label in HELPLINE_KINDS.items()]})
+    items += [{"slug": vocab.slug, "label": str(vocab.label),
+               "terms": [{"value": k, "label": str(label)} for k, label in vocab.terms.items()]}
+              for vocab in (hv.KINDS, hv.TOPICS, hv.PURPOSES, hv.CHANNELS)]
     return {"vocabularies": items}

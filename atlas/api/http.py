@@ -29,5 +29,8 @@ def open_data(view):
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             patch_cache_control(response, public=True, max_age=60)
             patch_vary_headers(response, ["Accept-Language"])
+            # An answer that depends on the clock (helplines open now) says until when it
+            # holds; the page cache keeps it no longer (atlas/derived/pages.py).
+            response.valid_until = getattr(request, "atlas_valid_until", None)
         return response
     return wrapped

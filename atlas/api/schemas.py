@@ -148,19 +148,41 @@ class CountryList(Schema):
     results: list[Country]
 
 
+class HelplineChannel(Schema):
+    kind: str = Field(description="phone, short-code, sms, whatsapp, signal, telegram, viber, "
+                                  "web-chat, email, web-form or app.")
+    value: str = Field(description="The number or address as the source writes it.")
+    e164: str | None = Field(description="The number in E.164 form (a phone, SMS or messaging "
+                                         "number that can be dialled from abroad); null otherwise.")
+    dial: str = Field(description="What a phone dials: the E.164 number or the short number.")
+    display: str = Field(description="The number grouped as the country writes it.")
+    note: str
+    hours: str = Field(description="This channel's opening hours (OpenStreetMap syntax), "
+                                   "when they differ from the line's.")
+    open_now: bool | None = Field(description="Null when the hours are not known.")
+    free: str = Field(description="yes, no or unknown.")
+    on_bill: str = Field(description="Whether calls show on the phone bill: yes, no or unknown.")
+    source_url: str
+    source_title: str
+    source_date: str
+    reread: bool = Field(description="Whether the source was re-read and states this value.")
+
+
 class Helpline(Schema):
     country: str = Field(description="ISO 3166-1 alpha-2 code of the country served.")
     country_name: str
     name: str
+    operator: str
     kind: str
     kind_label: str
-    phone: str
-    sms: str
+    topics: list[str]
+    purposes: list[str]
+    languages: list[str] = Field(description="ISO 639 codes.")
+    opening_hours: str = Field(description="OpenStreetMap opening_hours syntax.")
+    timezone: str = Field(description="IANA time zone in which the hours are given.")
+    open_now: bool | None = Field(description="Null when the hours are not known.")
     website: str
-    languages: str
-    hours: str
-    source_url: str
-    source_date: str | None
+    channels: list[HelplineChannel]
     last_verified: str | None
 
 

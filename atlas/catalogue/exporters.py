@@ -71,17 +71,6 @@ def organisation_record(org) -> dict:
             "source_url": org.source_url}
 
 
-def helpline_record(helpline) -> dict:
-    """A helpline in the import format (helplines.csv columns)."""
-    return {"country": helpline.country, "name": helpline.name, "kind": helpline.kind,
-            "phone": helpline.phone, "sms": helpline.sms, "website": helpline.website,
-            "languages": helpline.languages, "hours": helpline.hours,
-            "source_url": helpline.source_url,
-            "source_date": helpline.source_date.isoformat() if helpline.source_date else None,
-            "last_verified": (helpline.last_verified.isoformat()
-                              if helpline.last_verified else None)}
-
-
 class Exporter:
     name = ""
     label = ""
@@ -360,14 +349,16 @@ def tools_for_export(filters=None) -> list:
 
 def export_records(*, kind: str, fmt: str, out) -> int:
     """Write every organisation or helpline in the import format (csv or json)."""
-    from atlas.dataio.imports import KINDS
     from atlas.catalogue.models import Organisation
+    from atlas.dataio.imports import KINDS
     from atlas.helplines.models import Helpline
+    from atlas.helplines.records import helpline_record, helpline_rows
 
     if kind == "organisations":
         records = [organisation_record(o) for o in Organisation.objects.order_by("slug")]
     else:
-        records = [helpline_record(h) for h in Helpline.objects.order_by("country", "name")]
+        records = [helpline_record(h) for h in Helpline.objects.order_by(
+            "country", "name").prefetch_related("channels")]
     if fmt == "json":
         json.dump({kind: records}, out, ensure_ascii=False, indent=1)
         out.write("\n")
@@ -375,7 +366,9 @@ def export_records(*, kind: str, fmt: str, out) -> int:
         writer = csv.writer(out, lineterminator="\r\n")
         columns = KINDS[kind].columns
         writer.writerow(columns)
-        for rec in records:
+        rows = records if kind == "organisations" else [
+            row for rec in records for row in helpline_rows(rec)]
+        for rec in rows:
             writer.writerow([csv_safe("; ".join(rec[c]) if isinstance(rec[c], list) else rec[c])
                              for c in columns])
     return len(records)

@@ -21,18 +21,19 @@ class LinkProblem:
 
 def _links():
     from atlas.catalogue.models import Organisation, Source, Tool
-    from atlas.helplines.models import Helpline
+    from atlas.helplines.models import Channel, Helpline
     for slug, url in Tool.objects.exclude(website="").values_list("slug", "website"):
         yield "tool", slug, "website", url
     for slug, url in Source.objects.values_list("tool__slug", "url"):
         yield "tool", slug, "source_url", url
     for slug, url in Organisation.objects.exclude(website="").values_list("slug", "website"):
         yield "organisation", slug, "website", url
-    for country, name, source, website in Helpline.objects.values_list(
-            "country", "name", "source_url", "website"):
+    for country, name, website in Helpline.objects.exclude(website="").values_list(
+            "country", "name", "website"):
+        yield "helpline", f"{country}: {name}", "website", website
+    for country, name, source in Channel.objects.exclude(source_url="").values_list(
+            "helpline__country", "helpline__name", "source_url").distinct():
         yield "helpline", f"{country}: {name}", "source_url", source
-        if website:
-            yield "helpline", f"{country}: {name}", "website", website
 
 
 def check_url(url: str, timeout: float) -> str | None:

@@ -6,27 +6,10 @@ labels may be reworded and are translated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-@dataclass(frozen=True)
-class Vocabulary:
-    slug: str
-    label: object  # a lazy translatable string
-    terms: dict  # slug -> lazy label
-
-    def __contains__(self, slug):
-        return slug in self.terms
-
-    def label_of(self, slug):
-        return self.terms.get(slug, slug)
-
-    @property
-    def choices(self):
-        return list(self.terms.items())
+from atlas.core.vocabularies import Vocabulary  # noqa: F401 - part of this module's interface
 
 
 PURPOSES = Vocabulary("purposes", _("Purpose"), {

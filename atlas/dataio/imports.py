@@ -157,13 +157,14 @@ def import_file(path, *, kind: str | None = None, dry_run: bool = False,
     spec = KINDS[kind]
     report = ImportReport(str(path), kind, rows=len(records))
     unknown = [h for h in header if h not in spec.columns
-               and h not in ("short_description", "organisations", "deployments", "sources")]
+               and h not in ("short_description", "organisations", "deployments", "sources",
+                             "channels")]
     for column in unknown:
         report.problems.append(FileProblem(str(path), 1, column, column,
                                            _("unknown column for %(kind)s") % {"kind": kind},
                                            where))
     context = {"organisations": OrganisationResolver()}
-    valid, seen = [], {}
+    valid, seen, position = [], {}, {}
     records.reverse()  # popped from the end: each raw row is freed once checked
     while records:
         line, row = records.pop()
@@ -171,12 +172,23 @@ def import_file(path, *, kind: str | None = None, dry_run: bool = False,
         data = spec.format.check(cells, context)
         if not cells.problems:
             key = spec.format.key(data)
-            if key in seen:
+            if key in seen and where == "line" and hasattr(spec.format, "merged") \
+                    and key in position:
+                # The long CSV format: one row per channel of a helpline, merged into one record.
+                combined = spec.format.merged(valid[position[key]], data)
+                if combined is not None:
+                    valid[position[key]] = combined
+                    continue
+                cells.fail("name", key[1], _("this helpline's own columns differ from line "
+                                             "%(first)s (only channel columns may differ)")
+                           % {"first": seen[key]})
+            elif key in seen:
                 column = "slug" if kind != "helplines" else "name"
                 cells.fail(column, key if isinstance(key, str) else key[1],
                            _duplicate(column, where, seen[key]))
             else:
                 seen[key] = line
+                position[key] = len(valid)
         report.problems += [FileProblem(str(path), line, p.column, p.value, p.reason, where)
                             for p in cells.problems]
         if cells.problems:

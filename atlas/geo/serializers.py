@@ -82,6 +82,8 @@ def country_panel_as_dict(panel: CountryPanel) -> dict:
         "global_count": panel.global_count,
         "organisations": [{"name": o.name, "url": o.get_absolute_url()}
                           for o in panel.organisations],
-        "helplines": [{"name": h.name, "kind": str(h.kind_label), "phone": h.phone,
+        "helplines": [{"name": h.name, "kind": str(h.kind_label),
+                       "channels": [{"kind": c.kind, "value": c.value, "dial": c.dial}
+                                    for c in h.channels.all()],
                        "website": h.website} for h in panel.helplines],
     }

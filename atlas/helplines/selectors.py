@@ -1,13 +1,96 @@
+"""Reads of the helplines: lines as pages and the API show them, with "open now" computed."""
+
 from __future__ import annotations
 
+import datetime
 from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
 
 from atlas.geo.countries import get_country
-from atlas.helplines.models import Helpline
+from atlas.helplines import hours as opening
+from atlas.helplines import vocabularies as v
+from atlas.helplines.models import Channel, Helpline
+from atlas.helplines.numbers import NumberProblem, number
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    """A channel as a person reaches it: what to tap, and what it says."""
+
+    channel: Channel
+    display: str  # the number grouped as the country writes it, or the address
+    international: str  # the number from abroad ("" for a short number or a non-number)
+    link: str  # tel:, sms:, https://wa.me/, mailto: or https:
+    status: opening.Status
+
+    @property
+    def kind(self):
+        return self.channel.kind
+
+    @property
+    def kind_label(self):
+        return v.CHANNELS.label_of(self.channel.kind)
+
+    @property
+    def is_number(self):
+        return self.channel.kind in v.NUMBER_CHANNELS
+
+
+@dataclass
+class Line:
+    helpline: Helpline
+    channels: list[ChannelView]
+    status: opening.Status
+    week: list = field(default_factory=list)  # open intervals of the coming week (hours.py)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+
+def _link(channel: Channel, dial: str) -> str:
+    kind, value = channel.kind, channel.value
+    if kind in ("phone", "short-code", "signal", "telegram", "viber"):
+        return f"tel:{dial}" if dial else ""
+    if kind == "sms":
+        return f"sms:{dial}" if dial else ""
+    if kind == "whatsapp":
+        return f"https://wa.me/{dial.lstrip('+')}" if dial.startswith("+") else ""
+    if kind == "email":
+        return f"mailto:{value}"
+    return value if value.startswith(("https://", "http://")) else ""
+
+
+def channel_view(channel: Channel, helpline: Helpline, now) -> ChannelView:
+    display, international = channel.value, ""
+    if channel.kind in v.NUMBER_CHANNELS:
+        try:
+            found = number(channel.value, helpline.country, sourced=True)
+            display, international = found.national, found.international
+        except NumberProblem:  # a number saved before it was checked: shown as written
+            pass
+    status = opening.status(channel.hours, helpline.timezone, now) if channel.hours \
+        else opening.status(helpline.opening_hours, helpline.timezone, now)
+    return ChannelView(channel, display, international, _link(channel, channel.dial), status)
+
+
+def line(helpline: Helpline, now: datetime.datetime | None = None) -> Line:
+    now = now or timezone.now()
+    return Line(helpline, [channel_view(c, helpline, now) for c in helpline.channels.all()],
+                opening.status(helpline.opening_hours, helpline.timezone, now),
+                opening.week(helpline.opening_hours, helpline.timezone, now))
+
+
+def _helplines():
+    return Helpline.objects.prefetch_related(
+        Prefetch("channels", queryset=Channel.objects.order_by("position", "id")))
 
 
 def helpline_list(*, country: str = "", kind: str = ""):
-    qs = Helpline.objects.all()
+    qs = _helplines()
     if country:
         qs = qs.filter(country=country.upper())
     if kind:
@@ -15,8 +98,44 @@ def helpline_list(*, country: str = "", kind: str = ""):
     return qs.order_by("country", "kind", "name")
 
 
+def helpline_search(*, country: str = "", kind: str = "", topics=(), languages=(),
+                    channels=(), open_now: bool = False, now=None) -> list[Line]:
+    """Lines matching every filter given (values of one filter combine with OR), open ones
+    first, then by kind (trafficking hotlines first) and name."""
+    now = now or timezone.now()
+    lines = []
+    for helpline in helpline_list(country=country, kind=kind):
+        if topics and not set(topics) & set(helpline.topics):
+            continue
+        if languages and not set(languages) & set(helpline.languages):
+            continue
+        if channels and not set(channels) & {c.kind for c in helpline.channels.all()}:
+            continue
+        found = line(helpline, now)
+        if open_now and not found.is_open:
+            continue
+        lines.append(found)
+    order = {kind: i for i, kind in enumerate(v.KIND_ORDER)}
+    lines.sort(key=lambda ln: (ln.helpline.country, not ln.is_open,
+                               order.get(ln.helpline.kind, 99), ln.helpline.name))
+    return lines
+
+
+def valid_until(lines: list[Line]) -> datetime.datetime | None:
+    """When what these lines show (open or closed) next changes: a page showing them may be
+    kept until then (atlas.derived.pages)."""
+    changes = [s.changes_at for ln in lines for s in [ln.status, *(c.status for c in ln.channels)]
+               if s.changes_at is not None]
+    return min(changes) if changes else None
+
+
 def helpline_countries() -> list[tuple]:
     """(Country, number of helplines) for every country with at least one, by country name."""
     counts = Counter(Helpline.objects.values_list("country", flat=True))
     countries = [(get_country(code), n) for code, n in counts.items() if get_country(code)]
     return sorted(countries, key=lambda cn: cn[0].name)
+
+
+def helplines_to_review():
+    """Helplines whose free text the migration could not split into channels."""
+    return Helpline.objects.filter(needs_review=True).order_by("country", "name")

@@ -137,8 +137,10 @@ HIDE_IN_COPY = {
                                      '<form method="get" class="inline-filter" hidden>')],
     "geo:map": [("data-filter-form>", "data-filter-form hidden>"),
                 ('<aside class="facets"', '<aside hidden class="facets"')],
-    "helplines:index": [('class="inline-filter" id="country-picker">',
-                         'class="inline-filter" id="country-picker" hidden>')],
+    "helplines:index": [('class="country-picker" id="country-picker">',
+                         'class="country-picker" id="country-picker" hidden>')],
+    "helplines:country": [('<form method="get" class="line-filters">',
+                           '<form method="get" class="line-filters" hidden>')],
     "insights:index": [("data-filter-form>", "data-filter-form hidden>")],
     "insights:coverage_region": [("data-filter-form>", "data-filter-form hidden>")],
 }
@@ -147,7 +149,8 @@ FACETS_TO_SEARCH = {"catalogue:tool_list", "insights:index", "insights:coverage_
 # A tool page's links to forms and to its JSON and history, which all need the server (the main
 # navigation still leads to the page that says so).
 SERVER_ONLY = re.compile(r'<p class="data-links">.*?</p>|<p class="contribute-links">.*?</p>|'
-                         r'<section class="revisions".*?</section>', re.S)
+                         r'<section class="revisions".*?</section>|'
+                         r'<form method="post" action="[^"]*" class="report">.*?</form>', re.S)
 # The map's link to its JSON: the copy keeps the map's data only in the script the map reads.
 DATA_LINKS = re.compile(r'<p class="data-links">.*?</p>', re.S)
 # A coverage matrix's empty cells: a link to an empty list says nothing the 0 does not.
@@ -262,6 +265,8 @@ class LanguageExport:
             text = EMPTY_CELL_LINK.sub("0", text)
         elif name == "catalogue:tool_detail":
             text = SERVER_ONLY.sub("", similar_by_name(text))
+        elif name == "helplines:country":
+            text = SERVER_ONLY.sub("", text)
         if path == self.map_path:
             text = DATA_LINKS.sub("", text)
             # The map reads JSON with fetch(), which file:// refuses: a shim answers it from data

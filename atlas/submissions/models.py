@@ -21,6 +21,7 @@ class Submission(models.Model):
         CORRECTION = "correction", _("correction")
         SOLUTION = "solution", _("tech-based solution")
         STORY = "story", _("story")
+        HELPLINE_REPORT = "helpline-report", _("helpline that did not work")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from atlas.catalogue.exporters import helpline_record, organisation_record, tool_record
+from atlas.catalogue.exporters import organisation_record, tool_record
 from atlas.catalogue.models import Organisation, Tool
 from atlas.catalogue.records import OrganisationFormat, OrganisationResolver, ToolFormat
 from atlas.catalogue.selectors import tools_with_relations
 from atlas.catalogue.services import (catalogue_changed, organisation_upsert, search_reindex,
                                       tool_upsert)
 from atlas.core.records import RecordInvalid, unique_slug as slug_unique
-from atlas.helplines.records import HelplineFormat
+from atlas.helplines.records import HelplineFormat, helpline_record
 from atlas.helplines.models import Helpline
 from atlas.helplines.services import helpline_save
 
@@ -39,11 +39,16 @@ RECORD_LABELS = {
     "evidence": _("evidence cautions"),
     # organisations and helplines
     "kind": _("kind"), "source_url": _("source URL"), "country": _("country"),
-    "phone": _("phone"), "sms": _("SMS"), "hours": _("hours"),
     "source_date": _("source read on"), "last_verified": _("last verified"),
 }
 # A helpline's languages are the languages it answers in, not an interface's.
-HELPLINE_LABELS = {**RECORD_LABELS, "languages": _("languages")}
+HELPLINE_LABELS = {
+    **RECORD_LABELS, "languages": _("languages"), "operator": _("operator"),
+    "topics": _("topics"), "purposes": _("what it is for"),
+    "opening_hours": _("opening hours (OpenStreetMap syntax)"), "timezone": _("time zone"),
+    "notes": _("notes"), "channels": _("channels"), "channel": _("channel"),
+    "value": _("number or address"), "source_date": _("source date"),
+}
 
 
 def tool_snapshot(tool_id: int) -> dict:
@@ -67,8 +72,19 @@ def record_check(fmt, record: dict, context: dict | None = None):
         labels = HELPLINE_LABELS if isinstance(fmt, HelplineFormat) else RECORD_LABELS
         # Translators: a field a curator saved or approved, what is wrong with it, and its value.
         raise ValidationError([gettext("%(field)s: %(reason)s (value: %(value)s)") % {
-            "field": labels.get(p.column, p.column), "reason": p.reason,
+            "field": _label(labels, p.column), "reason": p.reason,
             "value": repr(str(p.value)[:80])} for p in invalid.problems]) from None
+
+
+def _label(labels, column: str) -> str:
+    """A column's label; a nested one ("channels.0.value") as "channel 1, number or address"."""
+    parts = column.split(".")
+    if len(parts) == 3 and parts[1].isdigit():
+        # Translators: a record's list item (a helpline's channel) and one of its fields.
+        return gettext("%(item)s %(n)s, %(field)s") % {
+            "item": labels.get(parts[0][:-1], parts[0]), "n": int(parts[1]) + 1,
+            "field": labels.get(parts[2], parts[2])}
+    return str(labels.get(column, column))
 
 
 def record_apply(record: dict, *, created_organisations: list | None = None) -> Tool:

@@ -124,6 +124,8 @@ def submission_approve(*, submission: Submission, user, payload: dict | None = N
 
     A new tool is created, a correction applied to its tool, each with a revision (and one for
     each organisation the approval creates). Stories are published through story_excerpt_publish.
+    Approving a report that a helpline's number did not work records that a curator dealt with
+    it (the number itself is changed in the helpline's admin page, which keeps its revision).
     """
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     _already_reviewed(submission)
@@ -149,7 +151,8 @@ def submission_approve(*, submission: Submission, user, payload: dict | None = N
         tool = record_apply({**before, **changes}, created_organisations=created)
         _revision(obj=tool, action=Revision.Action.UPDATE, before=before, user=user,
                   submission=submission)
-    proposal_approved.send(sender=Submission, submission=submission, tool=tool, user=user)
+    if submission.kind in (Kind.TOOL, Kind.CORRECTION):
+        proposal_approved.send(sender=Submission, submission=submission, tool=tool, user=user)
     for org in Organisation.objects.filter(slug__in=created):
         _revision(obj=org, action=Revision.Action.CREATE, before=None, user=user,
                   submission=submission)

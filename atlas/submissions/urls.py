@@ -19,6 +19,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/history/", views.organisation_history,
          name="organisation_history"),
     path("helplines/<str:code>/history/", views.helpline_history, name="helpline_history"),
+    path("helplines/<str:code>/report/", views.helpline_report, name="helpline_report"),
     path("tools/<slug:slug>/contact/", views.contact, name="contact"),
     path("stories/", views.story_list, name="stories"),
     path("stories.json", views.story_list_json, name="stories_json"),

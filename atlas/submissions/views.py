@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from atlas.catalogue import selectors as catalogue
 from atlas.catalogue.models import Organisation
 from atlas.geo.countries import get_country
-from atlas.helplines.models import Helpline
+from atlas.helplines.models import Channel, Helpline
 from atlas.submissions import selectors
 from atlas.submissions.duplicates import tool_duplicates
 from atlas.submissions.contact import contact_relay, tool_contact_addresses
@@ -154,6 +156,29 @@ def submit_solution(request):
     else:
         form = SolutionForm()
     return _form_page(request, "submissions/solution_form.html", form)
+
+
+@csrf_exempt  # the button sits on cached public pages, which carry no per-visitor token
+@require_POST
+@never_cache
+def helpline_report(request, code):
+    """"This did not work": one tap on a channel files a report for curators. Nothing about the
+    visitor is kept; rate-limited like every public form. Exempt from CSRF because it can do
+    nothing a stranger could not do by pressing the button: file an anonymous report."""
+    refusal = _refusal(request)
+    if refusal:
+        return refusal
+    channel = Channel.objects.select_related("helpline").filter(
+        pk=request.POST.get("channel") if str(request.POST.get("channel", "")).isdigit() else 0,
+        helpline__country=code.upper()).first()
+    if channel is None:
+        raise Http404(_("No such number on this page."))
+    submission_create(kind=Submission.Kind.HELPLINE_REPORT, payload={
+        "country": channel.helpline.country, "helpline": channel.helpline.name,
+        "channel": channel.kind, "value": channel.value,
+        "title": f"{channel.helpline.name}: {channel.value}"})
+    return render(request, "submissions/helpline_reported.html", {
+        "helpline": channel.helpline, "channel": channel})
 
 
 @never_cache

@@ -18,11 +18,11 @@ def catalogue(tool_factory):
             countries=["KE"] if i % 2 else ["BR", "global"],
             purposes=["training"] if i < 4 else ["victim-support"],
             technologies=["mobile-app"], licence="MIT" if i == 3 else ""))
-    from atlas.helplines.services import helpline_upsert
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
-    helpline_upsert(country="BR", name="Disque 100", kind="trafficking-hotline", phone="100",
-                    source_url="https://example.org/br")
+    from tests.factories import make_helpline
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
+    make_helpline(country="BR", name="Disque 100", kind="trafficking-hotline", number="100",
+                  source_url="https://example.org/br")
     return tools
 
 

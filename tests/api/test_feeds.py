@@ -50,9 +50,9 @@ def test_entries_link_to_tool_pages_with_updated_dates(client, tool_factory):
 
 def test_sitemap_lists_every_tool_and_organisation_in_every_language(client, tool_factory):
     tool_factory("Mapped", slug="mapped", organisations=["Mapped Org"])
-    from atlas.helplines.services import helpline_upsert
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
+    from tests.factories import make_helpline
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     loc = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"

@@ -26,9 +26,9 @@ def catalogue(tool_factory, keep_test_connection):
                  purposes=["reporting-hotline"], slug="hotline-one", year_launched=2015)
     tool_factory("Supply Check", organisations=["Org Two"], countries=["BR"],
                  purposes=["supply-chain-transparency"], slug="supply-check", licence="MIT")
-    from atlas.helplines.services import helpline_upsert
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
+    from tests.factories import make_helpline
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
 
 
 def _schema():

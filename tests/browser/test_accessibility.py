@@ -31,9 +31,9 @@ def catalogue(tool_factory, organisation_factory):
         tool_factory(f"Hotline {i}", countries=["KE", "TH", "global"][: 1 + i % 3],
                      purposes=["reporting-hotline", "training"][: 1 + i % 2],
                      technologies=["hotline-sms"], year_launched=2010 + i, slug=f"hotline-{i}")
-    from atlas.helplines.services import helpline_upsert
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
+    from tests.factories import make_helpline
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
 
 
 def test_key_pages_have_no_serious_or_critical_accessibility_violation(axe_page, live_server,

@@ -18,9 +18,9 @@ def catalogue(tool_factory, organisation_factory):
                  slug="hotline-trainer")
     tool_factory("Amazon Monitor", countries=["BR"], purposes=["supply-chain-transparency"],
                  slug="amazon-monitor")
-    from atlas.helplines.services import helpline_upsert
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
+    from tests.factories import make_helpline
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
 
 
 @pytest.fixture

@@ -38,10 +38,10 @@ def test_a_helplines_problems_are_in_spanish_and_keep_values_and_codes():
     with translation.override("es"):
         messages = refusal(HelplineFormat(), {**HELPLINE, "kind": "pager"})
         scheme = refusal(HelplineFormat(), {**HELPLINE, "website": "ftp://x.example"})
-    assert messages[0].startswith("tipo: tipo de línea de ayuda desconocido; se esperaba uno de: ")
+    assert messages[0].startswith("tipo: valor desconocido; se esperaba uno de: ")
     assert "trafficking-hotline" in messages[0] and messages[0].endswith("(valor: 'pager')")
-    assert messages[1] == ("teléfono: una línea de ayuda necesita un número de teléfono, un código "
-                           "SMS o un sitio web (valor: '')")
+    assert messages[1] == ("canal: una línea de ayuda necesita al menos un canal: un número o una "
+                           "dirección para contactarla (o el tipo none-found) (valor: '')")
     assert scheme == ["sitio web: el esquema de URL 'ftp' no está permitido; use http o https "
                       "(valor: 'ftp://x.example')"]
 

@@ -130,19 +130,22 @@ def test_import_reports_unknown_columns(tmp_path):
 
 @pytest.mark.django_db
 def test_kind_is_detected_from_the_header(tmp_path):
-    path = write(tmp_path, "country,name,kind,phone,source_url\n"
-                           "KE,Childline Kenya,child-helpline,116,https://childlinekenya.co.ke\n",
+    path = write(tmp_path, "country,name,kind,channel,value,source_url\n"
+                           "KE,Childline Kenya,child-helpline,short-code,116,"
+                           "https://childlinekenya.co.ke\n",
                  name="lines.csv")
     report = import_file(path)
     assert report.kind == "helplines" and report.created == 1
-    assert Helpline.objects.get().phone == "116"
+    assert [c.value for c in Helpline.objects.get().channels.all()] == ["116"]
 
 
 @pytest.mark.django_db
 def test_helpline_needs_a_way_to_reach_it(tmp_path):
-    path = write(tmp_path, "country,name,kind,phone,source_url\nKE,Nothing,child-helpline,,https://x.example\n")
+    path = write(tmp_path, "country,name,kind,channel,value,source_url\n"
+                           "KE,Nothing,child-helpline,,,\n")
     assert problems_of(import_file(path)) == [
-        (2, "phone", "a helpline needs a phone number, an SMS code or a website")]
+        (2, "channel", "a helpline needs at least one channel: a number or an address to "
+                       "reach it (or the kind none-found)")]
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.cache import caches
 
 from atlas.dataio.imports import import_file
 from atlas.derived.pages import CACHE_ALIAS, MAX_QUERY_CHARS
-from atlas.helplines.services import helpline_upsert
+from tests.factories import make_helpline
 from atlas.submissions.models import Revision
 from atlas.submissions.services import revision_revert, submission_approve, submission_create
 from tests.accounts.fixtures import curator, curator_client, sign_in_verified  # noqa: F401
@@ -27,8 +27,8 @@ def catalogue(tool_factory, organisation_factory):
                         short_description="Lets port workers report abuse at sea.")
     tool_factory("Cotton Tracer", slug="cotton-tracer", countries=["IN"],
                  purposes=["supply-chain-transparency"])
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
     return tool
 
 
@@ -137,15 +137,15 @@ def test_a_helpline_admin_save_changes_the_helpline_pages(client, curator_client
     pages = [f"{lang}/helplines/KE/" for lang in LANGUAGES] + ["/api/v1/helplines?country=KE",
                                                                 "/map/countries/KE.json"]
     warm(client, pages, "116")
+    from tests.helplines.admin_forms import admin_form
     helpline = Helpline.objects.get()
-    response = curator_client.post(f"/admin/helplines/helpline/{helpline.pk}/change/", {
-        "country": "KE", "name": "Childline Kenya", "kind": "child-helpline",
-        "phone": "116 111", "sms": "", "website": "", "languages": "", "hours": "",
-        "source_url": "https://example.org/ke", "source_date": "", "last_verified": "",
-        "_save": "Save"})
+    response = curator_client.post(f"/admin/helplines/helpline/{helpline.pk}/change/",
+                                   admin_form([{"value": "1195"}],
+                                              existing=[c.pk for c in helpline.channels.all()],
+                                              name="Childline Kenya", kind="child-helpline"))
     assert response.status_code == 302, response.content.decode()[-2000:]
     for page, html in contents(client, pages).items():
-        assert "116 111" in html, page
+        assert "1195" in html, page
 
 
 def test_a_changed_page_is_never_answered_not_modified(client, catalogue, curator):  # noqa: F811

@@ -1,18 +1,18 @@
 import pytest
 
-from atlas.helplines.services import helpline_upsert
+from tests.factories import make_helpline
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def kenya():
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
-    helpline_upsert(country="KE", name="Counter-trafficking line", kind="trafficking-hotline",
-                    phone="1195", source_url="https://example.org/ke2")
-    helpline_upsert(country="UG", name="Sauti 116", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ug")
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
+    make_helpline(country="KE", name="Counter-trafficking line", kind="trafficking-hotline",
+                  number="1195", source_url="https://example.org/ke2")
+    make_helpline(country="UG", name="Sauti 116", kind="child-helpline", number="116",
+                  source_url="https://example.org/ug")
 
 
 def test_country_picker_works_without_javascript_and_keeps_no_state(client, kenya):

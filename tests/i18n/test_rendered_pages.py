@@ -39,11 +39,11 @@ def visible_text(html):
 
 @pytest.fixture
 def catalogue(tool_factory):
-    from atlas.helplines.services import helpline_upsert
+    from tests.factories import make_helpline
     tool_factory("Line 1", slug="line-1", organisations=["Org A"], countries=["KE"],
                  purposes=["training"], short_description="Sólo en español.")
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
 
 
 @pytest.mark.parametrize("language", ["ar", "zh-hans", "ru"])

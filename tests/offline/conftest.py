@@ -12,9 +12,9 @@ def small_catalogue(tool_factory, organisation_factory):
     for i in range(25):  # enough tools for a second page of the list
         tool_factory(f"Survey Kit {i}", countries=["TH"], purposes=["research"],
                      slug=f"survey-kit-{i}")
-    from atlas.helplines.services import helpline_upsert
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
+    from tests.factories import make_helpline
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
 
 
 @pytest.fixture

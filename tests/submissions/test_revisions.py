@@ -6,75 +6,97 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from atlas.accounts.models import AuditEvent
 from atlas.catalogue.models import Organisation
 from atlas.helplines.models import Helpline
-from atlas.helplines.services import helpline_upsert
 from atlas.submissions.models import Revision
 from atlas.submissions.records import record_type
 from atlas.submissions.services import record_save, revision_revert
+from tests.factories import make_helpline
+from tests.helplines.admin_forms import admin_form
 from tests.submissions.helpers import revisions_of
 
 pytestmark = pytest.mark.django_db
 
-HELPLINE_FORM = {"country": "KE", "name": "Counter-trafficking line", "kind": "trafficking-hotline",
-                 "phone": "1195", "sms": "", "website": "", "languages": "en, sw", "hours": "24/7",
-                 "source_url": "https://example.org/ke", "source_date": "",
-                 "last_verified": "", "_save": "Save"}
-
-
 @pytest.fixture
 def hotline():
-    helpline, _result = helpline_upsert(
-        country="KE", name="Counter-trafficking line", kind="trafficking-hotline", phone="1195",
-        languages="en, sw", hours="24/7", source_url="https://example.org/ke")
-    return helpline
+    return make_helpline(country="KE", name="Counter-trafficking line", kind="trafficking-hotline",
+                         number="1195", topics=["trafficking"], languages=["en", "sw"],
+                         opening_hours="24/7", timezone="Africa/Nairobi",
+                         source_url="https://example.org/ke")
+
+
+def numbers(helpline):
+    return [c.value for c in helpline.channels.all()]
+
+
+def channel_ids(helpline):
+    return [c.pk for c in helpline.channels.all()]
+
+
+def with_numbers(helpline, *values):
+    """The helpline's record with these numbers as its channels."""
+    record = record_type(Helpline).snapshot(helpline)
+    return {**record, "channels": [{**record["channels"][0], "value": v} for v in values]}
 
 
 def test_a_helpline_changed_in_the_admin_is_a_revision_and_a_curator_reverts_it(
         client, curator_client, curator, hotline):
     url = f"/admin/helplines/helpline/{hotline.pk}/change/"
-    response = curator_client.post(url, {**HELPLINE_FORM, "phone": "+254 700 000 000"})
-    assert response.status_code == 302, response.content.decode()[-2000:]
+    page = curator_client.get(url).content.decode()
+    assert "Numbers and addresses on record" in page and "1195" in page  # beside the form
+    response = curator_client.post(url, admin_form([{"kind": "phone",
+                                                     "value": "+254 700 000 000"}],
+                                                   existing=channel_ids(hotline)))
+    assert response.status_code == 302, response.content.decode()[-3000:]
     hotline.refresh_from_db()
-    assert hotline.phone == "+254 700 000 000"
+    assert numbers(hotline) == ["+254 700 000 000"]
     revision = revisions_of(hotline).get()
     assert revision.action == "update" and revision.changed_by == curator
-    assert revision.before["phone"] == "1195" and revision.after["phone"] == "+254 700 000 000"
-    assert revision.changed_fields == ["phone"] and revision.record_key == "KE/Counter-trafficking line"
+    assert revision.before["channels"][0]["value"] == "1195"
+    assert revision.after["channels"][0]["value"] == "+254 700 000 000"
+    assert revision.changed_fields == ["channels"]
+    assert revision.record_key == "KE/Counter-trafficking line"
     assert AuditEvent.objects.filter(action="change", actor=curator, object_type="helpline",
                                      object_id="KE/Counter-trafficking line").exists()
 
-    # the public helplines page links to the history, which shows who changed what
+    # the public helplines page links to the history, which shows who changed what: the old
+    # number and the new one side by side
     assert "/helplines/KE/history/" in client.get("/helplines/KE/").content.decode()
     history = client.get("/helplines/KE/history/").content.decode()
     assert "Counter-trafficking line" in history and "by curator" in history
-    assert "1195" in history and "+254 700 000 000" in history and "phone" in history
+    assert "1195" in history and "+254 700 000 000" in history
     assert "Restore the version" not in history
     assert "Restore the version" in curator_client.get("/helplines/KE/history/").content.decode()
 
     response = curator_client.post(f"/curate/revisions/{revision.pk}/revert/")
     assert response.status_code == 302 and response["Location"] == "/helplines/KE/history/"
     hotline.refresh_from_db()
-    assert hotline.phone == "1195"
+    assert numbers(hotline) == ["1195"]
     assert revisions_of(hotline).first().action == "revert"
     assert AuditEvent.objects.filter(action="revert", object_type="helpline").exists()
 
 
 def test_the_admin_checks_a_helpline_as_the_importer_does(curator_client, hotline):
     url = f"/admin/helplines/helpline/{hotline.pk}/change/"
-    response = curator_client.post(url, {**HELPLINE_FORM, "phone": "", "country": "QQ"})
+    response = curator_client.post(url, admin_form(
+        [{"value": "800SAVE"}], existing=channel_ids(hotline), country="QQ"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "unknown ISO 3166-1 alpha-2 country code" in page
-    assert "a helpline needs a phone number, an SMS code or a website" in page
     hotline.refresh_from_db()
-    assert hotline.phone == "1195" and not Revision.objects.exists()
+    assert numbers(hotline) == ["1195"] and not Revision.objects.exists()
+    response = curator_client.post(url, admin_form([{"value": "800SAVE"}],
+                                                   existing=channel_ids(hotline)))
+    assert response.status_code == 200
+    assert "letters in a number" in response.content.decode()
+    assert numbers(hotline) == ["1195"] and not Revision.objects.exists()
 
 
 def test_a_helpline_added_in_the_admin_has_a_creation_revision_that_cannot_be_reverted(
         curator_client, curator):
-    response = curator_client.post("/admin/helplines/helpline/add/", {
-        **HELPLINE_FORM, "country": "UG", "name": "Sauti 116", "phone": "116"})
-    assert response.status_code == 302
+    response = curator_client.post("/admin/helplines/helpline/add/", admin_form(
+        [{"value": "116"}], country="UG", name="Sauti 116", timezone="Africa/Kampala"))
+    assert response.status_code == 302, response.content.decode()[-3000:]
     helpline = Helpline.objects.get(country="UG")
+    assert numbers(helpline) == ["116"]
     revision = revisions_of(helpline).get()
     assert revision.action == "create" and revision.before is None
     with pytest.raises(ValidationError, match="created the record"):
@@ -83,7 +105,8 @@ def test_a_helpline_added_in_the_admin_has_a_creation_revision_that_cannot_be_re
 
 def test_saving_unchanged_writes_no_revision_and_deleting_is_not_offered(curator_client, hotline):
     url = f"/admin/helplines/helpline/{hotline.pk}/change/"
-    assert curator_client.post(url, HELPLINE_FORM).status_code == 302
+    assert curator_client.post(url, admin_form([{"value": "1195"}],
+                                               existing=channel_ids(hotline))).status_code == 302
     assert not Revision.objects.exists()
     assert curator_client.post(f"/admin/helplines/helpline/{hotline.pk}/delete/",
                                {"post": "yes"}).status_code == 403
@@ -101,7 +124,7 @@ def test_reverting_a_renamed_helpline_restores_that_same_record(curator, hotline
 def test_a_helpline_moved_to_another_country_stays_in_the_old_country_s_history(
         client, curator, hotline):
     """A hijacked account moving a number out of a country must not erase the trace there."""
-    record = {**record_type(Helpline).snapshot(hotline), "country": "UG", "phone": "999"}
+    record = {**with_numbers(hotline, "999"), "country": "UG", "timezone": "Africa/Kampala"}
     record_save(user=curator, model=Helpline, record=record, instance=hotline)
     assert not Helpline.objects.filter(country="KE").exists()
     kenya = client.get("/helplines/KE/history/").content.decode()
@@ -111,8 +134,8 @@ def test_a_helpline_moved_to_another_country_stays_in_the_old_country_s_history(
 
 
 def test_a_revert_is_checked_by_the_importer_rules_again(curator, hotline):
-    record = {**record_type(Helpline).snapshot(hotline), "phone": "116"}
-    record_save(user=curator, model=Helpline, record=record, instance=hotline)
+    record_save(user=curator, model=Helpline, record=with_numbers(hotline, "116"),
+                instance=hotline)
     revision = revisions_of(hotline).get()
     # An earlier version that would not pass `atlas import` today is not restored.
     revision.before = {**revision.before, "website": "javascript:alert(1)"}
@@ -120,18 +143,18 @@ def test_a_revert_is_checked_by_the_importer_rules_again(curator, hotline):
     with pytest.raises(ValidationError, match="website"):
         revision_revert(revision=revision, user=curator)
     hotline.refresh_from_db()
-    assert hotline.phone == "116"
+    assert numbers(hotline) == ["116"]
 
 
 def test_only_users_with_the_permission_change_or_revert_records(editor, curator, hotline):
-    record = {**record_type(Helpline).snapshot(hotline), "phone": "999"}
+    record = with_numbers(hotline, "999")
     with pytest.raises(PermissionDenied):
         record_save(user=editor, model=Helpline, record=record, instance=hotline)
     record_save(user=curator, model=Helpline, record=record, instance=hotline)
     with pytest.raises(PermissionDenied):
         revision_revert(revision=revisions_of(hotline).get(), user=editor)
     hotline.refresh_from_db()
-    assert hotline.phone == "999"
+    assert numbers(hotline) == ["999"]
     assert AuditEvent.objects.filter(action="permission-denied", actor=editor).count() == 2
 
 

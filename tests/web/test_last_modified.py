@@ -24,9 +24,9 @@ def catalogue(tool_factory, organisation_factory, monkeypatch):
     organisation_factory("Nairobi Watch", headquarters_country="KE")
     tool_factory("Cotton Tracer", organisations=["Nairobi Watch"], countries=["KE"],
                  purposes=["supply-chain-transparency"], slug="cotton-tracer")
-    from atlas.helplines.services import helpline_upsert
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
+    from tests.factories import make_helpline
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
     from atlas.derived.models import Stamp
     earlier = timezone.now() - timedelta(hours=1)
     Stamp.objects.filter(scope="catalogue").update(changed_at=earlier)
@@ -70,10 +70,10 @@ def test_a_catalogue_write_moves_last_modified_forward(client, catalogue, tool_f
 
 
 def test_a_helpline_change_moves_the_helplines_page_forward(client, catalogue):
-    from atlas.helplines.services import helpline_upsert
+    from tests.factories import make_helpline
     before = client.get("/helplines/KE/")["Last-Modified"]
-    helpline_upsert(country="KE", name="Kenya Anti-Trafficking Line", kind="trafficking-hotline",
-                    phone="0800", source_url="https://example.org/ke2")
+    make_helpline(country="KE", name="Kenya Anti-Trafficking Line", kind="trafficking-hotline",
+                  number="0800", source_url="https://example.org/ke2")
     assert parse_http_date(client.get("/helplines/KE/")["Last-Modified"]) > parse_http_date(before)
 
 

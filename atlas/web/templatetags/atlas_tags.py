@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import get_language, override
 
 from atlas.catalogue.markdown import render_markdown
+from atlas.core.languages import language_name
 from atlas.geo.countries import country_name as _country_name
 
 register = template.Library()
@@ -93,6 +94,4 @@ def evidence_label(slug):
 
 @register.filter
 def language_names(codes):
-    from babel import Locale
-    locale = Locale.parse(get_language().replace("-", "_").replace("zh_hans", "zh_Hans"))
-    return [locale.languages.get(code, code) for code in codes]
+    return [language_name(code) for code in codes]

@@ -275,7 +275,13 @@ class WorldMap {
     fill("organisations", country.organisations, (o) => [link(o.url, o.name)]);
     fill("helplines", country.helplines, (h) => {
       const parts = [el("strong", {}, h.name), ` (${h.kind})`];
-      if (h.phone) parts.push(": ", h.phone);
+      const numbers = h.channels.filter((c) => c.dial);
+      numbers.forEach((c, i) => {
+        parts.push(i ? ", " : ": ");
+        const a = link(`${c.kind === "sms" ? "sms" : "tel"}:${c.dial}`, c.value);
+        a.dir = "ltr";
+        parts.push(a);
+      });
       return parts;
     });
     if (country.global_count) {
