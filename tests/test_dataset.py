@@ -59,3 +59,35 @@ def test_every_source_is_http_and_every_country_is_iso():
             codes = row.get("countries", row.get("country", "")).split(";")
             for code in filter(None, (c.strip() for c in codes)):
                 assert code == "global" or is_country_code(code), (name, row["name"], code)
+
+
+def _un_member_states() -> set[str]:
+    """ISO codes of the 193 UN member states, from country_converter's data file."""
+    import importlib.resources
+    path = importlib.resources.files("country_converter") / "country_data.tsv"
+    with path.open(encoding="utf-8") as fh:
+        return {row["ISO2"].strip("^$").split("|")[0].strip("^$")
+                for row in csv.DictReader(fh, delimiter="\t")
+                if row["UNmember"] not in ("", "nan")}
+
+
+def test_every_un_member_state_has_a_channel_or_an_explicit_none_found_record():
+    members = _un_member_states()
+    assert len(members) == 193
+    rows = _rows("helplines.csv")
+    reachable = {r["country"] for r in rows if r["value"]}
+    explained = {r["country"] for r in rows if r["kind"] == "none-found"}
+    assert members - reachable - explained == set()
+    # and a none-found country still has a number to call: its emergency number or an office
+    assert explained - reachable == set()
+
+
+def test_every_number_in_the_shipped_helplines_is_checked_by_libphonenumber():
+    from atlas.helplines.numbers import number
+    from atlas.helplines.vocabularies import NUMBER_CHANNELS
+    checked = 0
+    for row in _rows("helplines.csv"):
+        if row["channel"] in NUMBER_CHANNELS:
+            assert number(row["value"], row["country"], sourced=bool(row["source_url"])).dial
+            checked += 1
+    assert checked > 250

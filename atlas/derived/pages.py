@@ -36,6 +36,7 @@ from django.core.cache import caches
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import cc_delim_re, patch_vary_headers
+from django.utils import timezone
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from atlas.derived import stamps
@@ -124,6 +125,11 @@ def _etag(key: str, valid_until: float | None) -> str:
     return f'W/"{key}{"-%d" % valid_until if valid_until else ""}"'
 
 
+def _now() -> float:
+    """The clock pages are valid by: the one views compute "open now" with."""
+    return timezone.now().timestamp()
+
+
 def _etag_matches(request, key: str) -> bool:
     """Whether the client holds this page: an ETag of ours for this key, still valid."""
     header = request.META.get("HTTP_IF_NONE_MATCH")
@@ -132,7 +138,7 @@ def _etag_matches(request, key: str) -> bool:
     for tag in parse_etags(header):
         tag = tag.removeprefix("W/").strip('"')
         digest, _sep, until = tag.partition("-")
-        if digest == key and (not until or (until.isdigit() and time.time() < int(until))):
+        if digest == key and (not until or (until.isdigit() and _now() < int(until))):
             return True
     return False
 
@@ -244,7 +250,7 @@ class PageCacheMiddleware:
         cache = caches[CACHE_ALIAS]
         entry = cache.get(key)
         if entry is not None and entry.valid_until is not None \
-                and time.time() >= entry.valid_until:
+                and _now() >= entry.valid_until:
             entry = None
         if entry is None:
             response = self.get_response(request)
@@ -254,7 +260,7 @@ class PageCacheMiddleware:
             self._add_validators(response, key, until)
             entry = _Entry(response, until)
             cache.set(key, entry, KEEP_SECONDS if until is None
-                      else max(1, min(KEEP_SECONDS, int(until - time.time()))))
+                      else max(1, min(KEEP_SECONDS, int(until - _now()))))
         if _etag_matches(request, key) or (entry.valid_until is None
                                            and self._fresh_by_date(request)):
             return entry.not_modified(_etag(key, entry.valid_until))

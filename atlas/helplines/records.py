@@ -16,6 +16,7 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 
 from atlas.core.records import Cells, Problem, RecordFormat
+from atlas.geo.countries import is_country_code
 from atlas.helplines import hours as opening
 from atlas.helplines import vocabularies as v
 from atlas.helplines.numbers import NumberProblem, number
@@ -126,7 +127,7 @@ class HelplineFormat(RecordFormat):
         value = c.text("value", required=True, max_length=300)
         source_url = c.url("source_url", required=True)
         dial = ""
-        if value and kind in v.NUMBER_CHANNELS and country:
+        if value and kind in v.NUMBER_CHANNELS and is_country_code(country):
             try:
                 dial = number(value, country, sourced=bool(source_url)).dial
             except NumberProblem as problem:

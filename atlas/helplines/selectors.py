@@ -139,3 +139,21 @@ def helpline_countries() -> list[tuple]:
 def helplines_to_review():
     """Helplines whose free text the migration could not split into channels."""
     return Helpline.objects.filter(needs_review=True).order_by("country", "name")
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current the helplines' numbers are: re-read, not re-read, the oldest source."""
+
+    channels: int
+    countries: int
+    reread: int
+    oldest: Channel | None  # the channel whose source is the oldest dated one
+
+
+def helpline_freshness() -> Freshness:
+    channels = Channel.objects.exclude(source_url="")
+    dated = channels.exclude(source_date="").select_related("helpline").order_by("source_date")
+    return Freshness(channels.count(),
+                     Helpline.objects.values("country").distinct().count(),
+                     channels.filter(reread=True).count(), dated.first())

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from atlas.catalogue.filters import parse_filters
 from atlas.geo.countries import REGIONS
+from atlas.helplines.selectors import helpline_freshness
 from atlas.insights.selectors import (CROWDED, GAP, THIN, chart_by_slug, coverage_matrix,
                                       insight_charts, matching)
 from atlas.insights.serializers import chart_as_dict, coverage_as_dict
@@ -30,7 +31,7 @@ def insights(request):
     filters, errors = parse_filters(request.GET)
     result = matching(filters)
     return render(request, "insights/index.html", {
-        "result": result, "errors": errors,
+        "result": result, "errors": errors, "helplines": helpline_freshness(),
         "charts": insight_charts(filters=filters, found=result),
         "matrix": coverage_matrix(filters=filters, found=result),
         **_levels_context(),

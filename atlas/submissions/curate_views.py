@@ -11,6 +11,7 @@ from atlas.accounts.models import AuditEvent
 from atlas.accounts.permissions import staff_required
 from atlas.accounts.services import audit_record
 from atlas.catalogue.models import Tool
+from atlas.helplines.selectors import helplines_to_review
 from atlas.submissions import selectors
 from atlas.submissions.forms import CorrectionForm, ExcerptForm, RejectForm, SolutionForm, ToolForm
 from atlas.submissions.models import Revision, Submission
@@ -25,7 +26,7 @@ REVIEW = "submissions.review_submission"
 @staff_required(REVIEW)
 def queue(request):
     return render(request, "submissions/curate/queue.html", {
-        "groups": selectors.submission_queue()})
+        "groups": selectors.submission_queue(), "helplines_to_review": helplines_to_review()})
 
 
 def _pending(pk):

@@ -16,7 +16,9 @@ from tests.accounts.fixtures import curator, sign_in_verified  # noqa: F401 - fi
 TOOL = {"name": "Harbour Watch", "description": "Lets port workers report forced labour.",
         "countries": ["XX"], "source_url": "https://harbour.example/about"}
 HELPLINE = {"country": "KE", "name": "Counter-trafficking line", "kind": "trafficking-hotline",
+            "timezone": "Africa/Nairobi", "channel": "short-code", "value": "1195",
             "source_url": "https://example.org/ke"}
+NO_CHANNEL = {k: v for k, v in HELPLINE.items() if k not in ("channel", "value", "source_url")}
 
 
 def refusal(kind, record, context=None):
@@ -36,7 +38,7 @@ def test_a_curator_reads_the_importers_reasons_in_french_with_the_fields_label()
 
 def test_a_helplines_problems_are_in_spanish_and_keep_values_and_codes():
     with translation.override("es"):
-        messages = refusal(HelplineFormat(), {**HELPLINE, "kind": "pager"})
+        messages = refusal(HelplineFormat(), {**NO_CHANNEL, "kind": "pager"})
         scheme = refusal(HelplineFormat(), {**HELPLINE, "website": "ftp://x.example"})
     assert messages[0].startswith("tipo: valor desconocido; se esperaba uno de: ")
     assert "trafficking-hotline" in messages[0] and messages[0].endswith("(valor: 'pager')")
@@ -68,7 +70,7 @@ def test_reasons_are_translated_when_the_problem_is_recorded_not_when_the_module
 
 def test_in_english_the_web_message_reads_as_before_with_the_fields_label():
     with translation.override("en"):
-        messages = refusal(HelplineFormat(), {**HELPLINE, "country": "QQ", "phone": "1195"})
+        messages = refusal(HelplineFormat(), {**HELPLINE, "country": "QQ"})
     assert messages == ["country: unknown ISO 3166-1 alpha-2 country code (value: 'QQ')"]
 
 

@@ -235,7 +235,9 @@ def test_gzip_is_served_to_clients_that_ask_and_is_the_same_page(client, catalog
 def test_a_clock_dependent_page_is_kept_only_until_it_says(client, catalogue, monkeypatch):
     """A view that sets valid_until (a helpline's "open now") is not served from the cache, nor
     answered 304, after that moment."""
-    import time
+    import datetime
+
+    from django.utils import timezone
 
     from tests.derived import urls
     urls.SERVED.clear()
@@ -243,7 +245,7 @@ def test_a_clock_dependent_page_is_kept_only_until_it_says(client, catalogue, mo
     assert client.get("/open-now/").content == first.content == b"<p>Open now (1)</p>"
     assert client.get("/open-now/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert not first.has_header("Last-Modified")  # a date would outlive the page
-    later = time.time() + 31
-    monkeypatch.setattr(time, "time", lambda: later)
+    later = timezone.now() + datetime.timedelta(seconds=31)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     again = client.get("/open-now/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200 and again.content == b"<p>Open now (2)</p>"

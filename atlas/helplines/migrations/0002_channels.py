@@ -155,6 +155,9 @@ class Migration(migrations.Migration):
                      "ordering": ["helpline", "position", "id"]},
         ),
         migrations.RunPython(forwards, backwards),
+        # Blank allowed before it goes, so that migrating back can add it to existing rows.
+        migrations.AlterField("helpline", "source_url", models.CharField(
+            blank=True, default="", max_length=500, verbose_name="source URL")),
         migrations.RemoveField("helpline", "phone"),
         migrations.RemoveField("helpline", "sms"),
         migrations.RemoveField("helpline", "hours"),
