@@ -27,14 +27,35 @@ def csv_safe(value) -> str:
     return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
+_ROLE_RANK = {role: rank for rank, role in enumerate(v.ROLES.terms)}
+
+
+def ordered_roles(tool) -> list:
+    """A tool's organisation roles in the one order every export writes them: by organisation
+    name, then role (owner first), then slug. Never the database's order, which depends on how
+    the rows were written, so an export imported into an empty Atlas exports the same bytes."""
+    return sorted(tool.roles.all(), key=lambda r: (r.organisation.name,
+                                                   _ROLE_RANK.get(r.role, len(_ROLE_RANK)),
+                                                   r.organisation.slug))
+
+
+def ordered_deployments(tool) -> list:
+    """A tool's deployments by country (one per country)."""
+    return sorted(tool.deployments.all(), key=lambda d: d.country)
+
+
 def tool_record(tool) -> dict:
-    """A tool in the import format, so an export can be imported again unchanged."""
-    deployments = list(tool.deployments.all())
+    """A tool in the import format, so an export can be imported again unchanged.
+
+    Lists that are part of the record (aliases, purposes, sources...) keep their stored order,
+    which imports keep too; organisations and deployments are sorted (ordered_roles)."""
+    deployments = ordered_deployments(tool)
     return {
         "slug": tool.slug,
         "name": tool.name,
         "aliases": tool.aliases,
-        "organization": [{"name": r.organisation.name, "role": r.role} for r in tool.roles.all()],
+        "organization": [{"name": r.organisation.name, "role": r.role}
+                         for r in ordered_roles(tool)],
         "website": tool.website,
         "year_launched": tool.year_launched,
         "description": tool.short_description,
@@ -196,7 +217,7 @@ class GeoJSONExporter(Exporter):
     def write(self, tools, out, *, base_url=""):
         by_country: dict[str, list] = {}
         for tool in tools:
-            for d in tool.deployments.all():
+            for d in ordered_deployments(tool):
                 by_country.setdefault(d.country, []).append(
                     {"slug": tool.slug, "name": tool.name,
                      "url": base_url + tool.get_absolute_url(), "year": d.year})
@@ -235,13 +256,13 @@ def tool_jsonld(tool, *, base_url: str = "") -> dict:
                      for u in tool.users],
         "spatialCoverage": ([{"@type": "Place", "name": "Worldwide"}] if tool.is_global else [])
         + [{"@type": "Country", "name": country_name(d.country), "identifier": d.country}
-           for d in tool.deployments.all()],
+           for d in ordered_deployments(tool)],
         "isAccessibleForFree": tool.cost == "free" if tool.cost != "unknown" else None,
         "creator": [{"@type": "Organization", "name": r.organisation.name,
                      "url": base_url + r.organisation.get_absolute_url()}
-                    for r in tool.roles.all() if r.role in ("owner", "maintainer")],
+                    for r in ordered_roles(tool) if r.role in ("owner", "maintainer")],
         "funder": [{"@type": "Organization", "name": r.organisation.name}
-                   for r in tool.roles.all() if r.role == "funder"],
+                   for r in ordered_roles(tool) if r.role == "funder"],
         "alternateName": tool.aliases,
         "sameAs": [u for u in (tool.website,) if u],
         "codeRepository": tool.source_repository or None,
@@ -299,11 +320,11 @@ def tool_dpg(tool, *, base_url: str = "") -> dict:
                          if open_licence else []),
         "organizations": [{"name": r.organisation.name, "website": r.organisation.website,
                            "org_type": _DPG_ORG_TYPES.get(r.role, "owner")}
-                          for r in tool.roles.all()],
+                          for r in ordered_roles(tool)],
         "locations": {
             "developmentCountries": ([country_name(tool.headquarters_country)]
                                      if tool.headquarters_country else []),
-            "deploymentCountries": [country_name(d.country) for d in tool.deployments.all()],
+            "deploymentCountries": [country_name(d.country) for d in ordered_deployments(tool)],
         },
         "dataPrivacySecurity": {
             "collectsPII": {"yes": "Yes", "no": "No"}.get(tool.processes_victim_data, "Unknown"),
