@@ -109,6 +109,7 @@ class Exporter:
     media_type = ""
     extension = ""
     binary = False  # writes bytes (a zip) rather than text
+    absolute_links = False  # links to the Atlas's pages, made absolute with base_url
 
     def write(self, tools, out, *, base_url: str = "") -> None:
         raise NotImplementedError
@@ -213,6 +214,7 @@ class GeoJSONExporter(Exporter):
     """One point per country with deployments, at the country's centroid, listing its tools."""
 
     name, label, media_type, extension = "geojson", "GeoJSON", "application/geo+json", "geojson"
+    absolute_links = True
 
     def write(self, tools, out, *, base_url=""):
         by_country: dict[str, list] = {}
@@ -241,7 +243,13 @@ class GeoJSONExporter(Exporter):
 # --- JSON-LD (schema.org) -----------------------------------------------------------------------
 
 def tool_jsonld(tool, *, base_url: str = "") -> dict:
-    """A tool as a schema.org SoftwareApplication (embedded in its page and exported)."""
+    """A tool as a schema.org SoftwareApplication (embedded in its page and exported).
+
+    base_url (the site's address, atlas/api/site.py) makes @id and url absolute: a relative @id
+    would be resolved against whatever base a JSON-LD processor happens to use. The source
+    repository belongs to the application's SoftwareSourceCode (schema.org defines
+    codeRepository there), which the application is based on.
+    """
     url = base_url + tool.get_absolute_url()
     data = {
         "@context": "https://schema.org",
@@ -265,7 +273,9 @@ def tool_jsonld(tool, *, base_url: str = "") -> dict:
                    for r in ordered_roles(tool) if r.role == "funder"],
         "alternateName": tool.aliases,
         "sameAs": [u for u in (tool.website,) if u],
-        "codeRepository": tool.source_repository or None,
+        "isBasedOn": ({"@type": "SoftwareSourceCode", "codeRepository": tool.source_repository,
+                       "targetProduct": {"@id": url}}
+                      if tool.source_repository else None),
         "license": (f"https://spdx.org/licenses/{tool.licence}.html"
                     if tool.licence and tool.licence != "proprietary" else None),
         "inLanguage": tool.languages,
@@ -278,6 +288,7 @@ def tool_jsonld(tool, *, base_url: str = "") -> dict:
 
 class JSONLDExporter(Exporter):
     name, label, media_type, extension = "jsonld", "JSON-LD", "application/ld+json", "jsonld"
+    absolute_links = True
 
     def write(self, tools, out, *, base_url=""):
         graph = []
@@ -341,6 +352,7 @@ class DPGExporter(Exporter):
     name, media_type, extension = "dpg", "application/zip", "zip"
     label = _("Digital Public Goods nominee files (zip)")
     binary = True
+    absolute_links = True
 
     def files(self, tools, *, base_url=""):
         for tool in tools:

@@ -190,7 +190,9 @@ def test_jsonld_describes_each_tool_as_a_schema_org_software_application(tool_fa
     assert item["isAccessibleForFree"] is True
 
 
-def test_dpg_export_writes_one_nominee_file_per_tool_into_a_directory(tool_factory, tmp_path):
+def test_dpg_export_writes_one_nominee_file_per_tool_into_a_directory(tool_factory, tmp_path,
+                                                                     settings):
+    settings.ATLAS_SITE_URL = "https://atlas.example.org"
     tool_factory("Open Tool", slug="open-tool", organisations=["Maker"], licence="AGPL-3.0-only",
                  source_repository="https://git.example/o", countries=["NP"],
                  headquarters_country="NP")
@@ -212,8 +214,9 @@ def test_dpg_export_writes_one_nominee_file_per_tool_into_a_directory(tool_facto
     assert nominee["categories"] == ["Open Software"]
 
 
-def test_every_registered_format_exports_from_the_command_line(tool_factory, tmp_path):
-    tool_factory("Solo", slug="solo", countries=["KE"])
+def test_every_registered_format_exports_from_the_command_line(tool_factory, tmp_path, settings):
+    settings.ATLAS_SITE_URL = "https://atlas.example.org"
+    tool_factory("Solo", slug="solo", countries=["KE"], licence="MIT")
     for name, exporter in EXPORTERS.items():
         target = tmp_path / f"out-{name}"
         with pytest.raises(SystemExit) as exit_:
