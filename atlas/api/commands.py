@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 
@@ -102,8 +103,15 @@ def cmd_export(args) -> int:
             exporter.write(progress, fh, base_url=base_url)
     else:
         exporter.write(tools, sys.stdout, base_url=base_url)
+    left_out = exporter.left_out(tools)
     if args.output:
-        print(f"Exported {len(tools)} tools as {args.format} to {args.output}", file=sys.stderr)
+        print(f"Exported {len(tools) - len(left_out)} tools as {args.format} to {args.output}",
+              file=sys.stderr)
+    if left_out:
+        reasons = Counter(reason for _slug, reason in left_out)
+        print(f"Left out {len(left_out)} tools that --format {args.format} cannot hold: "
+              + "; ".join(f"{count} {reason}" for reason, count in reasons.most_common()),
+              file=sys.stderr)
     return 0
 
 

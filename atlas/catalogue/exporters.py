@@ -16,6 +16,7 @@ import zipfile
 from django.utils.translation import gettext_lazy as _
 
 from atlas.catalogue import vocabularies as v
+from atlas.catalogue.dpg import dpg_refusal, tool_dpg
 from atlas.geo.countries import GLOBAL, country_name
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
@@ -113,6 +114,10 @@ class Exporter:
 
     def write(self, tools, out, *, base_url: str = "") -> None:
         raise NotImplementedError
+
+    def left_out(self, tools) -> list[tuple[str, str]]:
+        """(slug, reason) of the tools this format cannot hold; every format but one holds all."""
+        return []
 
 
 class JSONExporter(Exporter):
@@ -303,61 +308,25 @@ class JSONLDExporter(Exporter):
 
 # --- Digital Public Goods nominee files ---------------------------------------------------------
 
-# Anti-trafficking work serves SDG targets 5.2, 8.7 and 16.2: every nominee names them, with the
-# tool's own description as the stated relevance for a reviewer to refine.
-_DPG_SDGS = ("SDG5: Gender Equality", "SDG8: Decent Work and Economic Growth",
-             "SDG16: Peace and Justice Strong Institutions")
-_DPG_ORG_TYPES = {"owner": "owner", "maintainer": "maintainer", "funder": "funder",
-                  "implementer": "implementer"}
-
-
-def tool_dpg(tool, *, base_url: str = "") -> dict:
-    """A tool in the shape of a Digital Public Goods Alliance nominee file (a draft to complete)."""
-    open_licence = tool.open_source == "yes"
-    return {
-        "name": tool.name,
-        "aliases": tool.aliases,
-        "description": tool.short_description,
-        "website": tool.website or base_url + tool.get_absolute_url(),
-        "stage": "nominee",
-        # Only openly licensed software can be a digital public good; others are drafts to fix.
-        "categories": ["Open Software"] if open_licence else [],
-        "sectors": [str(v.PURPOSES.label_of(p)) for p in tool.purposes],
-        "repositories": ([{"name": "main", "url": tool.source_repository}]
-                         if tool.source_repository else []),
-        "sdgs": [{"sdg": sdg, "relevance": tool.short_description} for sdg in _DPG_SDGS],
-        "openlicenses": ([{"openLicense": tool.licence,
-                           "openLicenseEvidenceURLs": tool.source_repository or tool.website}]
-                         if open_licence else []),
-        "organizations": [{"name": r.organisation.name, "website": r.organisation.website,
-                           "org_type": _DPG_ORG_TYPES.get(r.role, "owner")}
-                          for r in ordered_roles(tool)],
-        "locations": {
-            "developmentCountries": ([country_name(tool.headquarters_country)]
-                                     if tool.headquarters_country else []),
-            "deploymentCountries": [country_name(d.country) for d in ordered_deployments(tool)],
-        },
-        "dataPrivacySecurity": {
-            "collectsPII": {"yes": "Yes", "no": "No"}.get(tool.processes_victim_data, "Unknown"),
-        },
-        "atlas": {"slug": tool.slug, "url": base_url + tool.get_absolute_url(),
-                  "licence": tool.licence, "open_source": tool.open_source,
-                  "global": tool.is_global},
-    }
-
-
 class DPGExporter(Exporter):
-    """One nominee file per tool: a directory on the command line, a zip as a download."""
+    """One nominee file per openly licensed tool (atlas/catalogue/dpg.py): a directory on the
+    command line, a zip as a download. The other tools are left out (left_out says why)."""
 
     name, media_type, extension = "dpg", "application/zip", "zip"
-    label = _("Digital Public Goods nominee files (zip)")
+    label = _("Digital Public Goods nominee files of openly licensed tools (zip)")
     binary = True
     absolute_links = True
 
+    def left_out(self, tools):
+        return [(tool.slug, reason) for tool in tools if (reason := dpg_refusal(tool))]
+
     def files(self, tools, *, base_url=""):
         for tool in tools:
-            yield f"{tool.slug}.json", json.dumps(tool_dpg(tool, base_url=base_url),
-                                                  ensure_ascii=False, indent=4) + "\n"
+            if dpg_refusal(tool):
+                continue
+            record = tool_dpg(tool, base_url=base_url, roles=ordered_roles(tool),
+                              deployments=ordered_deployments(tool))
+            yield f"{tool.slug}.json", json.dumps(record, ensure_ascii=False, indent=4) + "\n"
 
     def write(self, tools, out, *, base_url=""):
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
