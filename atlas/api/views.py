@@ -8,8 +8,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from atlas.catalogue.exporters import EXPORTERS, tools_for_export
 from atlas.api.site import site_url
+from atlas.catalogue.exporters import EXPORTERS, tools_for_export
 from atlas.catalogue.filters import parse_filters
 
 

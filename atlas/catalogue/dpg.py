@@ -123,8 +123,8 @@ def tool_sdgs(tool, *, evidence_url: str) -> list[dict]:
 def tool_dpg(tool, *, base_url: str, roles, deployments) -> dict:
     """A nominee file for a tool that dpg_refusal accepts (roles and deployments in export
     order). Written in English, the language of the DPG registry, whatever the active one."""
-    page = base_url + tool.get_absolute_url()
     with translation.override("en"):
+        page = base_url + tool.get_absolute_url()
         record = {
             "name": tool.name,
             "aliases": _unique(tool.aliases),

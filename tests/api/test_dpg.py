@@ -144,14 +144,18 @@ def test_a_nominee_file_says_what_the_atlas_knows_in_the_schemas_terms(
                                "Workforce"]
 
 
-def test_nominee_files_are_in_english_whatever_the_language_of_the_download(
-        client, tool_factory, settings):
-    settings.ATLAS_SITE_URL = SITE
+def test_nominee_files_are_in_english_whatever_the_active_language(tool_factory):
+    from django.utils import translation
+
+    from atlas.catalogue.exporters import EXPORTERS, tools_for_export
     tool_factory("Lens", slug="lens", licence="MIT", countries=["DE"],
                  exploitation=["labour-trafficking"])
-    body = client.get("/exports/tools.dpg", HTTP_ACCEPT_LANGUAGE="fr").content
-    archive = zipfile.ZipFile(io.BytesIO(body))
-    record = json.loads(archive.read("lens.json"))
+    with translation.override("fr"):  # a French curator's download, say
+        archive = io.BytesIO()
+        EXPORTERS["dpg"].write(tools_for_export(), archive, base_url=SITE)
+    record = json.loads(zipfile.ZipFile(archive).read("lens.json"))
+    assert record["atlas"]["url"] == f"{SITE}/tools/lens/"
+    assert record["SDGs"][0]["evidenceURL"] == f"{SITE}/tools/lens/"
     assert record["atlas"]["deploymentCountries"] == ["Germany"]
     assert "(labour trafficking and forced labour)" in record["SDGs"][0]["evidenceText"]
     assert _problems(record) == []
