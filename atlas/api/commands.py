@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 
@@ -48,6 +49,9 @@ def cmd_export(args) -> int:
     """Like the core export, plus directory output for one-file-per-tool formats (dpg)."""
     from atlas.cli import setup_django
     setup_django()
+    from django.conf import settings
+
+    from atlas.api.site import site_url, site_url_problem
     from atlas.catalogue.exporters import EXPORTERS, export_records, tools_for_export
     if args.kind != "tools":
         if args.format not in ("csv", "json"):
@@ -64,6 +68,17 @@ def cmd_export(args) -> int:
                   file=sys.stderr)
         return 0
     exporter = EXPORTERS[args.format]
+    problem = site_url_problem(settings.ATLAS_SITE_URL)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    base_url = site_url()
+    if exporter.absolute_links and not base_url:
+        print(f"error: --format {args.format} links to the Atlas's pages with absolute URLs: "
+              "set ATLAS_SITE_URL to the Atlas's public address, e.g. "
+              f"ATLAS_SITE_URL=https://atlas.example.org atlas export --format {args.format}",
+              file=sys.stderr)
+        return 2
     tools = tools_for_export()
     if args.output:
         from tqdm import tqdm
@@ -80,16 +95,23 @@ def cmd_export(args) -> int:
         path = Path(args.output)
         if path.suffix == ".zip":
             with open(path, "wb") as fh:
-                exporter.write(progress, fh)
+                exporter.write(progress, fh, base_url=base_url)
         else:
-            exporter.write_directory(progress, path)
+            exporter.write_directory(progress, path, base_url=base_url)
     elif args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
-            exporter.write(progress, fh)
+            exporter.write(progress, fh, base_url=base_url)
     else:
-        exporter.write(tools, sys.stdout)
+        exporter.write(tools, sys.stdout, base_url=base_url)
+    left_out = exporter.left_out(tools)
     if args.output:
-        print(f"Exported {len(tools)} tools as {args.format} to {args.output}", file=sys.stderr)
+        print(f"Exported {len(tools) - len(left_out)} tools as {args.format} to {args.output}",
+              file=sys.stderr)
+    if left_out:
+        reasons = Counter(reason for _slug, reason in left_out)
+        print(f"Left out {len(left_out)} tools that --format {args.format} cannot hold: "
+              + "; ".join(f"{count} {reason}" for reason, count in reasons.most_common()),
+              file=sys.stderr)
     return 0
 
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from atlas.api.site import site_url
 from atlas.catalogue.exporters import EXPORTERS, tools_for_export
 from atlas.catalogue.filters import parse_filters
 
@@ -22,7 +23,7 @@ def tool_export(request, fmt):
         return JsonResponse({"errors": [e.as_dict() for e in errors]}, status=400)
     tools = tools_for_export(filters if filters.is_filtered else None)
     out = io.BytesIO() if exporter.binary else io.StringIO(newline="")
-    exporter.write(tools, out, base_url=request.build_absolute_uri("/").rstrip("/"))
+    exporter.write(tools, out, base_url=site_url(request))
     body = out.getvalue()
     content_type = exporter.media_type + ("" if exporter.binary else "; charset=utf-8")
     response = HttpResponse(body, content_type=content_type)

@@ -16,6 +16,7 @@ import zipfile
 from django.utils.translation import gettext_lazy as _
 
 from atlas.catalogue import vocabularies as v
+from atlas.catalogue.dpg import dpg_refusal, tool_dpg
 from atlas.geo.countries import GLOBAL, country_name
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
@@ -27,14 +28,35 @@ def csv_safe(value) -> str:
     return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
+_ROLE_RANK = {role: rank for rank, role in enumerate(v.ROLES.terms)}
+
+
+def ordered_roles(tool) -> list:
+    """A tool's organisation roles in the one order every export writes them: by organisation
+    name, then role (owner first), then slug. Never the database's order, which depends on how
+    the rows were written, so an export imported into an empty Atlas exports the same bytes."""
+    return sorted(tool.roles.all(), key=lambda r: (r.organisation.name,
+                                                   _ROLE_RANK.get(r.role, len(_ROLE_RANK)),
+                                                   r.organisation.slug))
+
+
+def ordered_deployments(tool) -> list:
+    """A tool's deployments by country (one per country)."""
+    return sorted(tool.deployments.all(), key=lambda d: d.country)
+
+
 def tool_record(tool) -> dict:
-    """A tool in the import format, so an export can be imported again unchanged."""
-    deployments = list(tool.deployments.all())
+    """A tool in the import format, so an export can be imported again unchanged.
+
+    Lists that are part of the record (aliases, purposes, sources...) keep their stored order,
+    which imports keep too; organisations and deployments are sorted (ordered_roles)."""
+    deployments = ordered_deployments(tool)
     return {
         "slug": tool.slug,
         "name": tool.name,
         "aliases": tool.aliases,
-        "organization": [{"name": r.organisation.name, "role": r.role} for r in tool.roles.all()],
+        "organization": [{"name": r.organisation.name, "role": r.role}
+                         for r in ordered_roles(tool)],
         "website": tool.website,
         "year_launched": tool.year_launched,
         "description": tool.short_description,
@@ -77,9 +99,14 @@ class Exporter:
     media_type = ""
     extension = ""
     binary = False  # writes bytes (a zip) rather than text
+    absolute_links = False  # links to the Atlas's pages, made absolute with base_url
 
     def write(self, tools, out, *, base_url: str = "") -> None:
         raise NotImplementedError
+
+    def left_out(self, tools) -> list[tuple[str, str]]:
+        """(slug, reason) of the tools this format cannot hold; every format but one holds all."""
+        return []
 
 
 class JSONExporter(Exporter):
@@ -181,11 +208,12 @@ class GeoJSONExporter(Exporter):
     """One point per country with deployments, at the country's centroid, listing its tools."""
 
     name, label, media_type, extension = "geojson", "GeoJSON", "application/geo+json", "geojson"
+    absolute_links = True
 
     def write(self, tools, out, *, base_url=""):
         by_country: dict[str, list] = {}
         for tool in tools:
-            for d in tool.deployments.all():
+            for d in ordered_deployments(tool):
                 by_country.setdefault(d.country, []).append(
                     {"slug": tool.slug, "name": tool.name,
                      "url": base_url + tool.get_absolute_url(), "year": d.year})
@@ -209,7 +237,13 @@ class GeoJSONExporter(Exporter):
 # --- JSON-LD (schema.org) -----------------------------------------------------------------------
 
 def tool_jsonld(tool, *, base_url: str = "") -> dict:
-    """A tool as a schema.org SoftwareApplication (embedded in its page and exported)."""
+    """A tool as a schema.org SoftwareApplication (embedded in its page and exported).
+
+    base_url (the site's address, atlas/api/site.py) makes @id and url absolute: a relative @id
+    would be resolved against whatever base a JSON-LD processor happens to use. The source
+    repository belongs to the application's SoftwareSourceCode (schema.org defines
+    codeRepository there), which the application is based on.
+    """
     url = base_url + tool.get_absolute_url()
     data = {
         "@context": "https://schema.org",
@@ -224,16 +258,18 @@ def tool_jsonld(tool, *, base_url: str = "") -> dict:
                      for u in tool.users],
         "spatialCoverage": ([{"@type": "Place", "name": "Worldwide"}] if tool.is_global else [])
         + [{"@type": "Country", "name": country_name(d.country), "identifier": d.country}
-           for d in tool.deployments.all()],
+           for d in ordered_deployments(tool)],
         "isAccessibleForFree": tool.cost == "free" if tool.cost != "unknown" else None,
         "creator": [{"@type": "Organization", "name": r.organisation.name,
                      "url": base_url + r.organisation.get_absolute_url()}
-                    for r in tool.roles.all() if r.role in ("owner", "maintainer")],
+                    for r in ordered_roles(tool) if r.role in ("owner", "maintainer")],
         "funder": [{"@type": "Organization", "name": r.organisation.name}
-                   for r in tool.roles.all() if r.role == "funder"],
+                   for r in ordered_roles(tool) if r.role == "funder"],
         "alternateName": tool.aliases,
         "sameAs": [u for u in (tool.website,) if u],
-        "codeRepository": tool.source_repository or None,
+        "isBasedOn": ({"@type": "SoftwareSourceCode", "codeRepository": tool.source_repository,
+                       "targetProduct": {"@id": url}}
+                      if tool.source_repository else None),
         "license": (f"https://spdx.org/licenses/{tool.licence}.html"
                     if tool.licence and tool.licence != "proprietary" else None),
         "inLanguage": tool.languages,
@@ -246,6 +282,7 @@ def tool_jsonld(tool, *, base_url: str = "") -> dict:
 
 class JSONLDExporter(Exporter):
     name, label, media_type, extension = "jsonld", "JSON-LD", "application/ld+json", "jsonld"
+    absolute_links = True
 
     def write(self, tools, out, *, base_url=""):
         graph = []
@@ -260,60 +297,25 @@ class JSONLDExporter(Exporter):
 
 # --- Digital Public Goods nominee files ---------------------------------------------------------
 
-# Anti-trafficking work serves SDG targets 5.2, 8.7 and 16.2: every nominee names them, with the
-# tool's own description as the stated relevance for a reviewer to refine.
-_DPG_SDGS = ("SDG5: Gender Equality", "SDG8: Decent Work and Economic Growth",
-             "SDG16: Peace and Justice Strong Institutions")
-_DPG_ORG_TYPES = {"owner": "owner", "maintainer": "maintainer", "funder": "funder",
-                  "implementer": "implementer"}
-
-
-def tool_dpg(tool, *, base_url: str = "") -> dict:
-    """A tool in the shape of a Digital Public Goods Alliance nominee file (a draft to complete)."""
-    open_licence = tool.open_source == "yes"
-    return {
-        "name": tool.name,
-        "aliases": tool.aliases,
-        "description": tool.short_description,
-        "website": tool.website or base_url + tool.get_absolute_url(),
-        "stage": "nominee",
-        # Only openly licensed software can be a digital public good; others are drafts to fix.
-        "categories": ["Open Software"] if open_licence else [],
-        "sectors": [str(v.PURPOSES.label_of(p)) for p in tool.purposes],
-        "repositories": ([{"name": "main", "url": tool.source_repository}]
-                         if tool.source_repository else []),
-        "sdgs": [{"sdg": sdg, "relevance": tool.short_description} for sdg in _DPG_SDGS],
-        "openlicenses": ([{"openLicense": tool.licence,
-                           "openLicenseEvidenceURLs": tool.source_repository or tool.website}]
-                         if open_licence else []),
-        "organizations": [{"name": r.organisation.name, "website": r.organisation.website,
-                           "org_type": _DPG_ORG_TYPES.get(r.role, "owner")}
-                          for r in tool.roles.all()],
-        "locations": {
-            "developmentCountries": ([country_name(tool.headquarters_country)]
-                                     if tool.headquarters_country else []),
-            "deploymentCountries": [country_name(d.country) for d in tool.deployments.all()],
-        },
-        "dataPrivacySecurity": {
-            "collectsPII": {"yes": "Yes", "no": "No"}.get(tool.processes_victim_data, "Unknown"),
-        },
-        "atlas": {"slug": tool.slug, "url": base_url + tool.get_absolute_url(),
-                  "licence": tool.licence, "open_source": tool.open_source,
-                  "global": tool.is_global},
-    }
-
-
 class DPGExporter(Exporter):
-    """One nominee file per tool: a directory on the command line, a zip as a download."""
+    """One nominee file per openly licensed tool (atlas/catalogue/dpg.py): a directory on the
+    command line, a zip as a download. The other tools are left out (left_out says why)."""
 
     name, media_type, extension = "dpg", "application/zip", "zip"
-    label = _("Digital Public Goods nominee files (zip)")
+    label = _("Digital Public Goods nominee files of openly licensed tools (zip)")
     binary = True
+    absolute_links = True
+
+    def left_out(self, tools):
+        return [(tool.slug, reason) for tool in tools if (reason := dpg_refusal(tool))]
 
     def files(self, tools, *, base_url=""):
         for tool in tools:
-            yield f"{tool.slug}.json", json.dumps(tool_dpg(tool, base_url=base_url),
-                                                  ensure_ascii=False, indent=4) + "\n"
+            if dpg_refusal(tool):
+                continue
+            record = tool_dpg(tool, base_url=base_url, roles=ordered_roles(tool),
+                              deployments=ordered_deployments(tool))
+            yield f"{tool.slug}.json", json.dumps(record, ensure_ascii=False, indent=4) + "\n"
 
     def write(self, tools, out, *, base_url=""):
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -299,9 +299,12 @@ class LanguageExport:
             # with the quick exit, without the navigation and the safety note (the helplines
             # index has them).
             safety_bar = SAFETY_BAR.search(body)
+            main = SAFETY_NOTE.sub("", body[body.index("<main") + len("<main"):
+                                            body.rindex("</main>")])
+            # HTML allows no <main> inside <noscript>: a div with the main role is the same
+            # landmark.
             fallback = ((safety_bar.group(0) if safety_bar else "")
-                        + SAFETY_NOTE.sub("", body[body.index("<main"):body.rindex("</main>")])
-                        + "</main>")
+                        + '<div role="main"' + main + "</div>")
             kept = "".join(STUB_HEAD.findall(head)) + "".join(
                 f'<link rel="stylesheet" href="{href}">' for href in STYLESHEET.findall(head))
         else:

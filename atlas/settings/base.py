@@ -160,6 +160,10 @@ SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# The public address (https://atlas.example.org) for the absolute links of exports, the Atom feed
+# and JSON-LD; web responses fall back to the request's address (atlas/api/site.py).
+ATLAS_SITE_URL = os.environ.get("ATLAS_SITE_URL", "").strip()
+
 # Optional basemap tiles for online deployments ("https://tile.example.org/{z}/{x}/{y}.png").
 # Empty by default: the map then draws offline country shapes and no request leaves the host.
 ATLAS_TILE_URL = os.environ.get("ATLAS_TILE_URL", "")

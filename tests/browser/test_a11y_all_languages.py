@@ -2,52 +2,17 @@
 impact on any public page, including a form showing its errors; errors are tied to their fields."""
 
 import pytest
-from django.conf import settings
 
 from tests.browser.helpers import run_axe
+from tests.page_types import LANGUAGES, prefixed, public_pages, sample_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
-
-
-def public_pages(tool, organisation):
-    """(path, a selector present once the page has finished drawing, if it draws with JS)."""
-    return [
-        ("/", None),
-        ("/tools/", None),
-        ("/tools/?q=hotline&purpose=reporting-hotline&region=africa", None),
-        ("/tools/?q=zzzzqqq", None),  # no result: the empty state
-        (tool.get_absolute_url(), None),
-        (f"/tools/{tool.slug}/history/", None),
-        ("/organisations/", None),
-        (organisation.get_absolute_url(), None),
-        ("/helplines/", None),
-        ("/helplines/KE/", None),
-        ("/map/", '#world-map path[data-code="KE"]'),
-        ("/insights/", None),
-        ("/insights/coverage/africa/", None),
-        ("/about/", None),
-        ("/submit/", None),
-        ("/submit/tool/", None),
-        (f"/submit/correction/{tool.slug}/", None),
-        ("/submit/story/", None),
-        ("/submit/solution/", None),
-        ("/stories/", None),
-        ("/account/login/", None),
-    ]
-
-
-def prefixed(language, path):
-    return path if language == settings.LANGUAGE_CODE else f"/{language}{path}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_public_page_has_any_accessibility_violation(axe_page, live_server, default_dataset,
                                                         language):
-    from atlas.catalogue.models import Organisation, Tool
-    tool = Tool.objects.filter(deployments__country="KE").order_by("slug").first()
-    organisation = Organisation.objects.filter(roles__isnull=False).order_by("slug").first()
+    tool, organisation = sample_records()
     found = {}
     for path, ready in public_pages(tool, organisation):
         response = axe_page.goto(live_server.url + prefixed(language, path))

@@ -1,6 +1,7 @@
 """Public submission forms: validation, honeypot, size cap, rate limit, duplicates, no tracking."""
 
 import logging
+import re
 
 import pytest
 
@@ -40,7 +41,11 @@ def test_bad_input_is_answered_on_the_form_and_nothing_is_stored(client, db, fie
     html = response.content.decode()
     assert message in html.replace("&#x27;", "'")
     assert f'id="id_{field}_errors"' in html
-    assert f'aria-describedby="id_{field}_errors"' in html and 'aria-invalid="true"' in html
+    # The field points at its errors first, then at its help text, if it has one.
+    described_by = re.search(rf'aria-describedby="(id_{field}_errors[^"]*)"', html).group(1)
+    for element_id in described_by.split():
+        assert f'id="{element_id}"' in html, element_id
+    assert 'aria-invalid="true"' in html
     assert not Submission.objects.exists()
 
 

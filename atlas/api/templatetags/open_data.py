@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from atlas.api.site import site_url
 from atlas.catalogue.exporters import EXPORTERS, tool_jsonld
 
 register = template.Library()
@@ -27,8 +28,7 @@ def export_links(filters):
 @register.simple_tag(takes_context=True)
 def tool_jsonld_script(context, tool):
     """The tool as schema.org JSON-LD, in a data block (not executed, so CSP allows it)."""
-    request = context.get("request")
-    base_url = request.build_absolute_uri("/").rstrip("/") if request else ""
-    data = json.dumps(tool_jsonld(tool, base_url=base_url), ensure_ascii=False)
+    data = json.dumps(tool_jsonld(tool, base_url=site_url(context.get("request"))),
+                      ensure_ascii=False)
     return format_html('<script type="application/ld+json">{}</script>',
                        mark_safe(data.translate(_JSON_ESCAPES)))  # noqa: S308 - escaped above

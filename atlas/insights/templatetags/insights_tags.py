@@ -6,6 +6,8 @@ one the templates had, except that numbers in SVG attributes are always written 
 point (the template language wrote "420,0" in French, Russian and Spanish, which browsers reject).
 """
 
+import unicodedata
+
 from django import template
 from django.urls import reverse
 from django.utils.html import escape
@@ -18,7 +20,7 @@ register = template.Library()
 
 WIDTH = 720
 BAR_ROW = 26  # px per bar, bar 18 high
-LABEL_WIDTH = 250  # room for the longest vocabulary label at 13px
+FONT_SIZE = 13  # of the labels, in the chart's units (insights.css)
 COUNT_ROOM = 50
 COLUMNS_HEIGHT = 220
 AXIS_ROOM = 28
@@ -52,17 +54,29 @@ def _columns(chart, scale_max) -> str:
     return "".join(out), COLUMNS_HEIGHT
 
 
+def _label_width(labels) -> int:
+    """Room for the longest label, estimated from its characters, since each reader's font
+    differs: a wide (CJK) character counts one em, any other 0.66 em (the widest Latin,
+    Cyrillic and Arabic labels measure 0.62 em a character in Chromium). At most 60% of the
+    chart: the bars keep the rest."""
+    def width(text):
+        return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.66 for c in text)
+    longest = max((width(label) for label in labels), default=0) * FONT_SIZE
+    return min(max(round(longest) + 8, 120), round(WIDTH * 0.6))
+
+
 def _bars(chart, scale_max) -> str:
-    room = WIDTH - LABEL_WIDTH - COUNT_ROOM
+    label_width = _label_width(bar.label for bar in chart.bars)
+    room = WIDTH - label_width - COUNT_ROOM
     out = []
     for i, bar in enumerate(chart.bars):
         w = round(room * bar.count / scale_max, 1)
         y = i * BAR_ROW + 4
         empty = "" if bar.count else " empty"
-        out.append(f'\n<text class="label" x="{LABEL_WIDTH - 8}" y="{y + 14}" text-anchor="end">'
-                   f'{escape(bar.label)}</text>\n<rect class="bar{empty}" x="{LABEL_WIDTH}" '
+        out.append(f'\n<text class="label" x="{label_width - 8}" y="{y + 14}" text-anchor="end">'
+                   f'{escape(bar.label)}</text>\n<rect class="bar{empty}" x="{label_width}" '
                    f'y="{y}" width="{_n(w)}" height="18"/>\n<text class="value" '
-                   f'x="{_n(LABEL_WIDTH + w + 6)}" y="{y + 14}">{bar.count}</text>')
+                   f'x="{_n(label_width + w + 6)}" y="{y + 14}">{bar.count}</text>')
     out.append("\n")
     return "".join(out), len(chart.bars) * BAR_ROW + 8
 
