@@ -19,3 +19,6 @@ urlpatterns += i18n_patterns(
     path("", include("atlas.submissions.urls")),
     prefix_default_language=False,
 )
+
+# The server error page keeps the quick exit (Django's default renders it without any context).
+handler500 = "atlas.web.views.server_error"

@@ -182,7 +182,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
-        "base-uri": [SELF],
+        # No <base> element at all: an injected one could redirect every relative link and form.
+        "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
