@@ -147,8 +147,15 @@ WHITENOISE_MAX_AGE = 60  # unfingerprinted files; fingerprinted ones are cached 
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
+# Strict: neither cookie is sent with a request that starts on another site, so no link, form or
+# redirect elsewhere can act as a signed-in curator. A curator who follows a link to the Atlas
+# from elsewhere sees it signed out until the next click within the Atlas (docs/security.md).
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+# The CSRF cookie lasts until the browser closes (Django's default is a year on the device of
+# whoever opened a form); no script reads it.
+CSRF_COOKIE_AGE = None
+CSRF_COOKIE_HTTPONLY = True
 LOGIN_URL = "submissions:login"
 
 # Security headers on every response.

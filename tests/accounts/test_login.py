@@ -31,7 +31,7 @@ def test_a_password_shorter_than_twelve_characters_is_refused():
 
 def test_sessions_expire_after_thirty_idle_minutes_and_cookies_are_httponly(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
-    assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_COOKIE_SAMESITE == "Lax"
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_COOKIE_SAMESITE == "Strict"
 
 
 def test_production_settings_make_session_cookies_secure():
