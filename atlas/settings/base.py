@@ -211,6 +211,9 @@ ATLAS_STORY_PURGE_DAYS = int(os.environ.get("ATLAS_STORY_PURGE_DAYS", 180))
 ATLAS_LOGIN_FAILURE_LIMIT = int(os.environ.get("ATLAS_LOGIN_FAILURE_LIMIT", 5))
 ATLAS_LOGIN_LOCK_MINUTES = int(os.environ.get("ATLAS_LOGIN_LOCK_MINUTES", 15))
 OTP_TOTP_ISSUER = "Anti-Trafficking Tech Atlas"
+# Nobody, administrators included, reads a curator's TOTP secret or its QR code in the admin:
+# a new authenticator is enrolled with `atlas accounts totp NAME` on the server.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # "Contact the team" relays messages by email. The default writes them to files in the data
 # directory (not to the console, whose output ends up in logs); set SMTP in production.
 EMAIL_BACKEND = os.environ.get("ATLAS_EMAIL_BACKEND",
