@@ -24,7 +24,7 @@ def _ensure_secret_key() -> None:
         return
     path = _data_dir() / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(64))
@@ -35,9 +35,23 @@ def setup_django() -> None:
     if "DJANGO_SETTINGS_MODULE" not in os.environ:
         _ensure_secret_key()
         os.environ["DJANGO_SETTINGS_MODULE"] = "atlas.settings.prod"
-    _data_dir().mkdir(parents=True, exist_ok=True)
+    _data_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
     import django
     django.setup()
+    _secure_data_files()
+
+
+def _secure_data_files() -> None:
+    """var/ 0700, the database files 0600: made so, or tightened and said (atlas/datafiles.py)."""
+    from atlas.datafiles import data_files_secure
+    try:
+        fixed = data_files_secure()
+    except PermissionError as exc:
+        raise SystemExit(f"error: {exc.filename} is readable by other accounts and this account "
+                         "cannot change that; make it private (chmod 700 for the data directory, "
+                         "600 for its files) or run the Atlas as its owner.") from exc
+    for path in fixed:
+        print(f"Made private (was readable by other accounts): {path}", file=sys.stderr)
 
 
 def _progress_bar(total_hint: str):

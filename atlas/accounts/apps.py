@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from atlas import datafiles  # noqa: F401 - registers the data file permission check
         from atlas.accounts import checks  # noqa: F401 - registers the CSRF middleware check
 
 
