@@ -99,6 +99,7 @@ def cmd_serve(args) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     _finish_interrupted_imports()
+    _purge_outbox()
     _load_default_if_empty()
     call_command("collectstatic", interactive=False, verbosity=0)
     workers = str(args.workers or os.environ.get("WEB_CONCURRENCY", "2"))
@@ -113,6 +114,14 @@ def cmd_serve(args) -> int:
                 "--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms']
     os.execvpe(gunicorn[0], gunicorn, os.environ)
     return 0
+
+
+def _purge_outbox() -> None:
+    """Contact messages in a file outbox are deleted after ATLAS_OUTBOX_DAYS, left 0600 until then."""
+    from atlas.submissions.mail import outbox_purge
+    deleted = outbox_purge()
+    if deleted:
+        print(f"Deleted {deleted} messages older than the outbox keeps them.", file=sys.stderr)
 
 
 def _load_default_if_empty() -> None:

@@ -214,11 +214,22 @@ OTP_TOTP_ISSUER = "Anti-Trafficking Tech Atlas"
 # Nobody, administrators included, reads a curator's TOTP secret or its QR code in the admin:
 # a new authenticator is enrolled with `atlas accounts totp NAME` on the server.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-# "Contact the team" relays messages by email. The default writes them to files in the data
-# directory (not to the console, whose output ends up in logs); set SMTP in production.
-EMAIL_BACKEND = os.environ.get("ATLAS_EMAIL_BACKEND",
-                               "django.core.mail.backends.filebased.EmailBackend")
+# "Contact the team" relays messages by email (atlas/submissions/mail.py). Off unless the operator
+# configures mail: ATLAS_EMAIL_BACKEND=smtp (or just ATLAS_EMAIL_HOST), outbox or a dotted path.
+# Never the console (messages in the logs) nor a world-readable file outbox.
+EMAIL_BACKENDS = {"off": "atlas.submissions.mail.DisabledBackend",
+                  "outbox": "atlas.submissions.mail.OutboxBackend",
+                  "smtp": "django.core.mail.backends.smtp.EmailBackend"}
+
+
+def email_backend(default):
+    value = os.environ.get("ATLAS_EMAIL_BACKEND", "").strip() or default
+    return EMAIL_BACKENDS.get(value, value)
+
+
+EMAIL_BACKEND = email_backend("smtp" if os.environ.get("ATLAS_EMAIL_HOST") else "off")
 EMAIL_FILE_PATH = DATA_DIR / "outbox"
+ATLAS_OUTBOX_DAYS = int(os.environ.get("ATLAS_OUTBOX_DAYS", 3))
 EMAIL_HOST = os.environ.get("ATLAS_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ATLAS_EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("ATLAS_EMAIL_HOST_USER", "")
