@@ -107,13 +107,19 @@ def cmd_serve(args) -> int:
     # threads only contend for the interpreter lock (bench/RESULTS.md, "Worker model").
     threads = str(args.threads or os.environ.get("ATLAS_THREADS", "2"))
     print(f"Serving the Atlas on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    gunicorn = [sys.executable, "-m", "gunicorn", "atlas.wsgi:application", "--bind",
-                f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--workers", workers,
-                "--threads", threads, "--access-logfile", "-",
-                # Access logs without client addresses, user agents or referrers.
-                "--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms']
+    gunicorn = gunicorn_command(host=host, port=port, workers=workers, threads=threads)
     os.execvpe(gunicorn[0], gunicorn, os.environ)
     return 0
+
+
+def gunicorn_command(*, host: str, port: str, workers: str, threads: str) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "atlas.wsgi:application", "--bind",
+            f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--workers", workers,
+            "--threads", threads, "--access-logfile", os.environ.get("ATLAS_ACCESS_LOG") or "-",
+            # Access logs without client addresses, user agents or referrers, and without any
+            # line for the submission pages (atlas/web/accesslog.py).
+            "--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms',
+            "--logger-class", "atlas.web.accesslog.AccessLogger"]
 
 
 def _purge_outbox() -> None:

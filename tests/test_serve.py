@@ -29,7 +29,8 @@ def served(tmp_path_factory):
     port = free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("DJANGO_SETTINGS_MODULE", "ATLAS_DATABASE_URL", "ATLAS_SECRET_KEY")}
-    env.update(ATLAS_DATA_DIR=str(data_dir), PORT=str(port), HOST="127.0.0.1")
+    env.update(ATLAS_DATA_DIR=str(data_dir), PORT=str(port), HOST="127.0.0.1",
+               ATLAS_ACCESS_LOG=str(data_dir.parent / "access.log"))
     proc = subprocess.Popen([sys.executable, "-m", "atlas", "serve", "--workers", "1"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             umask=0o022)  # the usual umask, which would leave files world-readable
@@ -128,3 +129,24 @@ def test_files_left_readable_by_an_older_version_are_reported_then_made_private(
     assert "Made private" in out.stderr and str(db_file) in out.stderr
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
+
+
+def test_the_access_log_has_no_line_for_submission_pages(served):
+    base, data_dir = served
+    for path in ("/about/", "/submit/tool/", "/fr/submit/story/", "/tools/traffic-jam/contact/",
+                 "/submit/thanks/", "/helplines/"):
+        get(base + path)
+    request = urllib.request.Request(base + "/submit/solution/", data=b"title=x", method="POST")
+    try:
+        urllib.request.urlopen(request, timeout=10)  # noqa: S310 - refused (no CSRF token): 403
+    except urllib.error.HTTPError:
+        pass
+    log = data_dir.parent / "access.log"
+    for _ in range(50):  # gunicorn writes the line after the answer
+        if "/helplines/" in log.read_text():
+            break
+        time.sleep(0.1)
+    text = log.read_text()
+    assert '"GET /about/ HTTP/1.1" 200' in text and "/helplines/" in text
+    assert "submit" not in text and "contact" not in text, text
+    assert "127.0.0.1" not in text and "Python-urllib" not in text  # no address, no user agent

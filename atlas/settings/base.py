@@ -247,6 +247,9 @@ ATLAS_SEMANTIC_SEARCH = env_bool("ATLAS_SEMANTIC_SEARCH", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No log line tells when someone used a submission form (atlas/web/accesslog.py).
+    "filters": {"no_submission_warnings": {"()": "atlas.web.accesslog.SubmissionWarningFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "filters": ["no_submission_warnings"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
