@@ -34,8 +34,10 @@ def database_from_url(url):
         config["OPTIONS"] = {
             # WAL lets readers proceed while one writer writes; IMMEDIATE makes writers queue on
             # the busy timeout instead of failing with "database is locked" mid-transaction.
+            # secure_delete: deleted rows (purged stories and proposals) are overwritten with
+            # zeros, not left in free pages of the file where a copy of it would keep them.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                            "PRAGMA foreign_keys=ON;",
+                            "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
@@ -208,6 +210,7 @@ CACHES = {
 ATLAS_STORY_PUBLIC_KEY = os.environ.get("ATLAS_STORY_PUBLIC_KEY", "")
 ATLAS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ATLAS_SUBMISSIONS_PER_HOUR", 60))
 ATLAS_STORY_PURGE_DAYS = int(os.environ.get("ATLAS_STORY_PURGE_DAYS", 180))
+ATLAS_SUBMISSION_PURGE_DAYS = int(os.environ.get("ATLAS_SUBMISSION_PURGE_DAYS", 180))
 ATLAS_LOGIN_FAILURE_LIMIT = int(os.environ.get("ATLAS_LOGIN_FAILURE_LIMIT", 5))
 ATLAS_LOGIN_LOCK_MINUTES = int(os.environ.get("ATLAS_LOGIN_LOCK_MINUTES", 15))
 OTP_TOTP_ISSUER = "Anti-Trafficking Tech Atlas"
