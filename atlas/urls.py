@@ -6,6 +6,7 @@ from atlas.web import views as web_views
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
+    path(".well-known/security.txt", web_views.security_txt, name="security_txt"),
     # Machine-readable endpoints are not language-prefixed.
     path("", include("atlas.api.urls")),
     path("admin/", admin.site.urls),

@@ -213,6 +213,13 @@ ATLAS_STORY_PURGE_DAYS = int(os.environ.get("ATLAS_STORY_PURGE_DAYS", 180))
 ATLAS_SUBMISSION_PURGE_DAYS = int(os.environ.get("ATLAS_SUBMISSION_PURGE_DAYS", 180))
 ATLAS_LOGIN_FAILURE_LIMIT = int(os.environ.get("ATLAS_LOGIN_FAILURE_LIMIT", 5))
 ATLAS_LOGIN_LOCK_MINUTES = int(os.environ.get("ATLAS_LOGIN_LOCK_MINUTES", 15))
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability in this deployment.
+# Contact: comma-separated mailto:/https:/tel: URIs (a bare address becomes mailto:); without
+# one there is no security.txt. Expires: the date by which the operator reviews it (ISO 8601).
+ATLAS_SECURITY_CONTACT = env_list("ATLAS_SECURITY_CONTACT", [])
+ATLAS_SECURITY_EXPIRES = os.environ.get("ATLAS_SECURITY_EXPIRES", "")
+ATLAS_SECURITY_POLICY = os.environ.get("ATLAS_SECURITY_POLICY", "")
+ATLAS_SECURITY_LANGUAGES = env_list("ATLAS_SECURITY_LANGUAGES", ["en"])
 OTP_TOTP_ISSUER = "Anti-Trafficking Tech Atlas"
 # Nobody, administrators included, reads a curator's TOTP secret or its QR code in the admin:
 # a new authenticator is enrolled with `atlas accounts totp NAME` on the server.

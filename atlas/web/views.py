@@ -1,10 +1,13 @@
+import datetime
+
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from atlas.catalogue import vocabularies as v
@@ -56,3 +59,15 @@ def server_error(request):
         "quick_exit_js": _or_empty(lambda: static("atlas/js/quick-exit.js")),
     })
     return HttpResponseServerError(html)
+
+
+def security_txt(request):
+    """/.well-known/security.txt (RFC 9116); 404 until the operator sets a contact."""
+    from atlas.web.securitytxt import security_txt as build
+    text = build(canonical=request.build_absolute_uri())
+    if text is None:
+        raise Http404("No security contact is configured.")
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    # Its Expires may move with the clock: a cached copy is good for an hour at most.
+    response.valid_until = timezone.now() + datetime.timedelta(hours=1)
+    return response
