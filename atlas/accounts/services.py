@@ -154,9 +154,9 @@ def login_locked_until(*, username: str):
 
 
 def login_wait(failures: int) -> datetime.timedelta:
-    """The wait after this many failures in a row: none up to ATLAS_LOGIN_FAILURE_LIMIT, then one
-    minute, doubling with each further failure up to ATLAS_LOGIN_LOCK_MINUTES. Slowed, not locked
-    out: a typo costs a minute, and a guesser gets a few tries an hour."""
+    """The wait after this many failures in a row: none before the ATLAS_LOGIN_FAILURE_LIMIT-th,
+    then one minute, doubling with each further failure up to ATLAS_LOGIN_LOCK_MINUTES. Slowed,
+    not locked out: a typo costs a minute, and a guesser gets about four tries an hour."""
     over = failures - settings.ATLAS_LOGIN_FAILURE_LIMIT
     if over < 0:
         return datetime.timedelta(0)
