@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test install install-test system-deps bench bench-deps clean
+.PHONY: serve test install install-test system-deps bench bench-deps clean audit audit-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,13 +40,30 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Every test on SQLite; then again on PostgreSQL when ATLAS_TEST_DATABASE_URL is set.
+# Every test on SQLite; then again on PostgreSQL when ATLAS_TEST_DATABASE_URL is set; then the
+# dependency audit, which fails on a known vulnerability but skips what it cannot check offline.
 test: install-test system-deps
 	$(BIN)/pytest
 	@if [ -n "$$ATLAS_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$ATLAS_TEST_DATABASE_URL)"; \
 	  ATLAS_DATABASE_URL="$$ATLAS_TEST_DATABASE_URL" $(BIN)/pytest; \
 	fi
+	@echo "== dependency audit (make audit for the strict one)"
+	@$(MAKE) --no-print-directory audit-deps >/dev/null 2>&1 || echo "pip-audit could not be installed"
+	$(BIN)/python scripts/audit.py
+
+# Known vulnerabilities in the installed Python packages and the vendored npm packages (SECURITY.md).
+# Needs PyPI's and the npm registry's vulnerability data: a package it cannot check is a failure.
+audit: install-test audit-deps
+	$(BIN)/python scripts/audit.py --strict
+
+# pip-audit in an environment of its own, so that its dependencies are not audited as the Atlas's.
+AUDIT_VENV ?= .venv-audit
+PIP_AUDIT ?= pip-audit>=2.7
+audit-deps: $(AUDIT_VENV)/bin/pip-audit
+$(AUDIT_VENV)/bin/pip-audit:
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet "$(PIP_AUDIT)"
 
 bench: install-test
 	$(BIN)/python bench/search.py
@@ -57,4 +74,4 @@ bench-deps: install-test
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(AUDIT_VENV) var

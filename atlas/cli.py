@@ -24,7 +24,7 @@ def _ensure_secret_key() -> None:
         return
     path = _data_dir() / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(64))
@@ -35,9 +35,23 @@ def setup_django() -> None:
     if "DJANGO_SETTINGS_MODULE" not in os.environ:
         _ensure_secret_key()
         os.environ["DJANGO_SETTINGS_MODULE"] = "atlas.settings.prod"
-    _data_dir().mkdir(parents=True, exist_ok=True)
+    _data_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
     import django
     django.setup()
+    _secure_data_files()
+
+
+def _secure_data_files() -> None:
+    """var/ 0700, the database files 0600: made so, or tightened and said (atlas/datafiles.py)."""
+    from atlas.datafiles import data_files_secure
+    try:
+        fixed = data_files_secure()
+    except PermissionError as exc:
+        raise SystemExit(f"error: {exc.filename} is readable by other accounts and this account "
+                         "cannot change that; make it private (chmod 700 for the data directory, "
+                         "600 for its files) or run the Atlas as its owner.") from exc
+    for path in fixed:
+        print(f"Made private (was readable by other accounts): {path}", file=sys.stderr)
 
 
 def _progress_bar(total_hint: str):
@@ -85,6 +99,7 @@ def cmd_serve(args) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     _finish_interrupted_imports()
+    _purge_outbox()
     _load_default_if_empty()
     call_command("collectstatic", interactive=False, verbosity=0)
     workers = str(args.workers or os.environ.get("WEB_CONCURRENCY", "2"))
@@ -92,13 +107,27 @@ def cmd_serve(args) -> int:
     # threads only contend for the interpreter lock (bench/RESULTS.md, "Worker model").
     threads = str(args.threads or os.environ.get("ATLAS_THREADS", "2"))
     print(f"Serving the Atlas on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    gunicorn = [sys.executable, "-m", "gunicorn", "atlas.wsgi:application", "--bind",
-                f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--workers", workers,
-                "--threads", threads, "--access-logfile", "-",
-                # Access logs without client addresses, user agents or referrers.
-                "--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms']
+    gunicorn = gunicorn_command(host=host, port=port, workers=workers, threads=threads)
     os.execvpe(gunicorn[0], gunicorn, os.environ)
     return 0
+
+
+def gunicorn_command(*, host: str, port: str, workers: str, threads: str) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "atlas.wsgi:application", "--bind",
+            f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--workers", workers,
+            "--threads", threads, "--access-logfile", os.environ.get("ATLAS_ACCESS_LOG") or "-",
+            # Access logs without client addresses, user agents or referrers, and without any
+            # line for the submission pages (atlas/web/accesslog.py).
+            "--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms',
+            "--logger-class", "atlas.web.accesslog.AccessLogger"]
+
+
+def _purge_outbox() -> None:
+    """Contact messages in a file outbox are deleted after ATLAS_OUTBOX_DAYS, left 0600 until then."""
+    from atlas.submissions.mail import outbox_purge
+    deleted = outbox_purge()
+    if deleted:
+        print(f"Deleted {deleted} messages older than the outbox keeps them.", file=sys.stderr)
 
 
 def _load_default_if_empty() -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     # Framed by partner sites; its language comes from ?lang= rather than a path prefix.
     path("embed/helplines/", helpline_views.helpline_embed, name="helpline_embed"),
+    path(".well-known/security.txt", web_views.security_txt, name="security_txt"),
     # Machine-readable endpoints are not language-prefixed.
     path("", include("atlas.api.urls")),
     path("admin/", admin.site.urls),
@@ -22,3 +23,6 @@ urlpatterns += i18n_patterns(
     path("", include("atlas.submissions.urls")),
     prefix_default_language=False,
 )
+
+# The server error page keeps the quick exit (Django's default renders it without any context).
+handler500 = "atlas.web.views.server_error"

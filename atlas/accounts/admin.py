@@ -1,4 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django_otp.conf import settings as otp_settings
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from atlas.accounts.models import AuditEvent, Membership
 
@@ -30,3 +35,30 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "organisation")
     raw_id_fields = ("user", "organisation")
+
+
+class AtlasTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's device admin, whose config and QR code pages answered 500 for an unknown id
+    and 403 for a known one: refused alike (secrets hidden), else permission first, then 404."""
+
+    def _device_or_refuse(self, request, pk):
+        if otp_settings.OTP_ADMIN_HIDE_SENSITIVE_DATA or not self.has_view_or_change_permission(
+                request):
+            raise PermissionDenied
+        device = get_object_or_404(TOTPDevice, pk=pk)
+        if not self.has_view_or_change_permission(request, device):
+            raise PermissionDenied
+        return device
+
+    def config_view(self, request, pk):
+        self._device_or_refuse(request, pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        self._device_or_refuse(request, pk)
+        return super().qrcode_view(request, pk)
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, AtlasTOTPDeviceAdmin)

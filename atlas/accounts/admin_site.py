@@ -11,6 +11,13 @@ from atlas.accounts.permissions import is_verified
 from atlas.accounts.services import audit_record
 
 
+def _no_permission_on_model(view, request) -> bool:
+    """True for a model admin's page when the user holds no permission at all on that model."""
+    model_admin = getattr(view, "__self__", None)
+    return (isinstance(model_admin, admin.ModelAdmin)
+            and not any(model_admin.get_model_perms(request).values()))
+
+
 class AtlasAdminSite(admin.AdminSite):
     site_header = _("Anti-Trafficking Tech Atlas administration")
     site_title = _("Atlas administration")
@@ -35,6 +42,12 @@ class AtlasAdminSite(admin.AdminSite):
                 raise PermissionDenied
             if user.is_authenticated and not is_verified(user):
                 return redirect_to_login(request.get_full_path())
+            if _no_permission_on_model(view, request):
+                # Refused before any lookup: whether an object exists (a history page, a TOTP
+                # device's config) is never told to someone who may not see that model at all.
+                audit_record(actor=user, action=AuditEvent.Action.PERMISSION_DENIED,
+                             object_type="url", object_id=request.path)
+                raise PermissionDenied
             return inner(request, *args, **kwargs)
         wrapper.admin_site = self
         wrapper.__wrapped__ = inner

@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from atlas import datafiles  # noqa: F401 - registers the data file permission check
         from atlas.accounts import checks  # noqa: F401 - registers the CSRF middleware check
         post_migrate.connect(_refresh_role_groups, sender=self,
                              dispatch_uid="atlas-refresh-role-groups")

@@ -43,6 +43,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("exported")
         STORY_OPEN = "story-open", _("opened stories")
         STORY_PURGE = "story-purge", _("purged stories")
+        PURGE = "purge", _("purged old submissions")
         PUBLISH = "publish", _("published")
         ACCOUNT = "account", _("changed an account")
         CHANGE = "change", _("changed a record")

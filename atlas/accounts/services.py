@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -143,31 +144,45 @@ def _account_key(username: str) -> str:
                     hashlib.sha256).hexdigest()
 
 
+# Failures of one account name are forgotten after a day without any.
+FAILURES_FORGOTTEN_AFTER = datetime.timedelta(days=1)
+
+
 def login_locked_until(*, username: str):
+    """When this account name may try again, if it is waiting after repeated failures."""
     throttle = LoginThrottle.objects.filter(account=_account_key(username)).first()
     if throttle and throttle.locked_until and throttle.locked_until > timezone.now():
         return throttle.locked_until
     return None
 
 
+def login_wait(failures: int) -> datetime.timedelta:
+    """The wait after this many failures in a row: none before the ATLAS_LOGIN_FAILURE_LIMIT-th,
+    then one minute, doubling with each further failure up to ATLAS_LOGIN_LOCK_MINUTES. Slowed,
+    not locked out: a typo costs a minute, and a guesser gets about four tries an hour."""
+    over = failures - settings.ATLAS_LOGIN_FAILURE_LIMIT
+    if over < 0:
+        return datetime.timedelta(0)
+    return datetime.timedelta(minutes=min(2 ** min(over, 20), settings.ATLAS_LOGIN_LOCK_MINUTES))
+
+
 @transaction.atomic
-def _login_failed(username: str, user) -> bool:
-    """Count a failure for this account name; True if the account is now locked."""
+def _login_failed(username: str, user, why: str = "") -> bool:
+    """Count a failure for this account name; True if it must now wait before trying again."""
     throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
         account=_account_key(username))
     now = timezone.now()
-    if throttle.locked_until and throttle.locked_until <= now:
-        throttle.failures, throttle.locked_until = 0, None
-    throttle.failures += 1
-    locked = throttle.failures >= settings.ATLAS_LOGIN_FAILURE_LIMIT
-    if locked:
+    # locked_until is also the time of the last failure when no wait followed it.
+    if throttle.locked_until and throttle.locked_until + FAILURES_FORGOTTEN_AFTER <= now:
         throttle.failures = 0
-        throttle.locked_until = now + datetime.timedelta(minutes=settings.ATLAS_LOGIN_LOCK_MINUTES)
+    throttle.failures += 1
+    wait = login_wait(throttle.failures)
+    throttle.locked_until = now + wait
     throttle.save()
     audit_record(actor=None, actor_name=user.get_username() if user else "(unknown account)",
-                 action=AuditEvent.Action.LOGIN_LOCKED if locked
-                 else AuditEvent.Action.LOGIN_FAILED, object_type="user")
-    return locked
+                 action=AuditEvent.Action.LOGIN_LOCKED if wait
+                 else AuditEvent.Action.LOGIN_FAILED, object_type="user", object_id=why)
+    return bool(wait)
 
 
 @dataclass
@@ -181,29 +196,32 @@ def login_check(*, request, username: str, password: str, token: str = "") -> Lo
     """Check a sign-in: lockout, password, then the second factor where the role needs one."""
     from django_otp import devices_for_user, match_token
 
-    if login_locked_until(username=username):
+    # One message for every failure: a wrong password, a missing or wrong code and a missing
+    # second factor look alike, so a right password is never confirmed without its code. The
+    # audit log says which it was.
+    refused = _("The user name, password or authentication code is wrong.")
+    waiting_until = login_locked_until(username=username)
+    if waiting_until:
         audit_record(actor=None, actor_name="(locked account)",
                      action=AuditEvent.Action.LOGIN_FAILED, object_type="user")
+        minutes = max(1, math.ceil((waiting_until - timezone.now()).total_seconds() / 60))
         return LoginResult(error=_(
             "Too many failed sign-ins for this account. Try again in %(minutes)d minutes.")
-            % {"minutes": settings.ATLAS_LOGIN_LOCK_MINUTES})
+            % {"minutes": minutes})
     user = authenticate(request, username=username, password=password)
     if user is None:
         known = get_user_model().objects.filter(username=username).first()
-        _login_failed(username, known)
-        return LoginResult(error=_("The user name or password is wrong."))
+        _login_failed(username, known, "password")
+        return LoginResult(error=refused)
     device = None
     if requires_second_factor(user):
         if not list(devices_for_user(user)):
-            return LoginResult(error=_(
-                "This account has no second factor yet. An administrator can set one up with "
-                "“atlas accounts totp %(name)s”.") % {"name": user.get_username()})
+            _login_failed(username, user, "no second factor enrolled (atlas accounts totp)")
+            return LoginResult(error=refused)
         device = match_token(user, token.strip()) if token.strip() else None
         if device is None:
-            _login_failed(username, user)
-            return LoginResult(error=_(
-                "The authentication code is missing or wrong. Use the 6-digit code from your "
-                "authenticator app."))
+            _login_failed(username, user, "code")
+            return LoginResult(error=refused)
     LoginThrottle.objects.filter(account=_account_key(username)).delete()
     return LoginResult(user=user, device=device)
 

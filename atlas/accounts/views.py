@@ -42,6 +42,8 @@ def login(request):
                          object_id=result.user.get_username())
             return redirect(_next_url(request, result.user))
         error = result.error
+        # A one-time code is never shown back (a wrong one would tell it was the code).
+        form.data = {**form.data.dict(), "otp_token": ""}
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     return render(request, "accounts/login.html", {
         "form": form, "error": error, "next": next_url}, status=400 if error else 200)

@@ -34,8 +34,10 @@ def database_from_url(url):
         config["OPTIONS"] = {
             # WAL lets readers proceed while one writer writes; IMMEDIATE makes writers queue on
             # the busy timeout instead of failing with "database is locked" mid-transaction.
+            # secure_delete: deleted rows (purged stories and proposals) are overwritten with
+            # zeros, not left in free pages of the file where a copy of it would keep them.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                            "PRAGMA foreign_keys=ON;",
+                            "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
@@ -147,8 +149,15 @@ WHITENOISE_MAX_AGE = 60  # unfingerprinted files; fingerprinted ones are cached 
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
+# Strict: neither cookie is sent with a request that starts on another site, so no link, form or
+# redirect elsewhere can act as a signed-in curator. A curator who follows a link to the Atlas
+# from elsewhere sees it signed out until the next click within the Atlas (docs/security.md).
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+# The CSRF cookie lasts until the browser closes (Django's default is a year on the device of
+# whoever opened a form); no script reads it.
+CSRF_COOKIE_AGE = None
+CSRF_COOKIE_HTTPONLY = True
 LOGIN_URL = "submissions:login"
 
 # Security headers on every response.
@@ -186,7 +195,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
-        "base-uri": [SELF],
+        # No <base> element at all: an injected one could redirect every relative link and form.
+        "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
@@ -204,14 +214,36 @@ CACHES = {
 ATLAS_STORY_PUBLIC_KEY = os.environ.get("ATLAS_STORY_PUBLIC_KEY", "")
 ATLAS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ATLAS_SUBMISSIONS_PER_HOUR", 60))
 ATLAS_STORY_PURGE_DAYS = int(os.environ.get("ATLAS_STORY_PURGE_DAYS", 180))
+ATLAS_SUBMISSION_PURGE_DAYS = int(os.environ.get("ATLAS_SUBMISSION_PURGE_DAYS", 180))
 ATLAS_LOGIN_FAILURE_LIMIT = int(os.environ.get("ATLAS_LOGIN_FAILURE_LIMIT", 5))
 ATLAS_LOGIN_LOCK_MINUTES = int(os.environ.get("ATLAS_LOGIN_LOCK_MINUTES", 15))
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability in this deployment.
+# Contact: comma-separated mailto:/https:/tel: URIs (a bare address becomes mailto:); without
+# one there is no security.txt. Expires: the date by which the operator reviews it (ISO 8601).
+ATLAS_SECURITY_CONTACT = env_list("ATLAS_SECURITY_CONTACT", [])
+ATLAS_SECURITY_EXPIRES = os.environ.get("ATLAS_SECURITY_EXPIRES", "")
+ATLAS_SECURITY_POLICY = os.environ.get("ATLAS_SECURITY_POLICY", "")
+ATLAS_SECURITY_LANGUAGES = env_list("ATLAS_SECURITY_LANGUAGES", ["en"])
 OTP_TOTP_ISSUER = "Anti-Trafficking Tech Atlas"
-# "Contact the team" relays messages by email. The default writes them to files in the data
-# directory (not to the console, whose output ends up in logs); set SMTP in production.
-EMAIL_BACKEND = os.environ.get("ATLAS_EMAIL_BACKEND",
-                               "django.core.mail.backends.filebased.EmailBackend")
+# Nobody, administrators included, reads a curator's TOTP secret or its QR code in the admin:
+# a new authenticator is enrolled with `atlas accounts totp NAME` on the server.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# "Contact the team" relays messages by email (atlas/submissions/mail.py). Off unless the operator
+# configures mail: ATLAS_EMAIL_BACKEND=smtp (or just ATLAS_EMAIL_HOST), outbox or a dotted path.
+# Never the console (messages in the logs) nor a world-readable file outbox.
+EMAIL_BACKENDS = {"off": "atlas.submissions.mail.DisabledBackend",
+                  "outbox": "atlas.submissions.mail.OutboxBackend",
+                  "smtp": "django.core.mail.backends.smtp.EmailBackend"}
+
+
+def email_backend(default):
+    value = os.environ.get("ATLAS_EMAIL_BACKEND", "").strip() or default
+    return EMAIL_BACKENDS.get(value, value)
+
+
+EMAIL_BACKEND = email_backend("smtp" if os.environ.get("ATLAS_EMAIL_HOST") else "off")
 EMAIL_FILE_PATH = DATA_DIR / "outbox"
+ATLAS_OUTBOX_DAYS = int(os.environ.get("ATLAS_OUTBOX_DAYS", 3))
 EMAIL_HOST = os.environ.get("ATLAS_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ATLAS_EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("ATLAS_EMAIL_HOST_USER", "")
@@ -229,6 +261,9 @@ ATLAS_SEMANTIC_SEARCH = env_bool("ATLAS_SEMANTIC_SEARCH", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No log line tells when someone used a submission form (atlas/web/accesslog.py).
+    "filters": {"no_submission_warnings": {"()": "atlas.web.accesslog.SubmissionWarningFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "filters": ["no_submission_warnings"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

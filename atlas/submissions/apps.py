@@ -13,6 +13,7 @@ class SubmissionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from atlas.submissions import mail  # noqa: F401 - registers the e-mail backend check
         from atlas.submissions.models import StoryExcerpt
         # Published excerpts are edited in the admin as well as published by the service: every
         # way they change moves the stories stamp, so the stories page is never served stale.

@@ -36,6 +36,15 @@ def register(sub):
     u.add_argument("--commit", action="store_true", help="delete; without it, only report")
     u.set_defaults(func=cmd_stories_purge)
 
+    p = sub.add_parser("submissions", help="purge old rejected proposals, corrections and solutions")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    u = actions.add_parser("purge", help="delete rejected or superseded tool proposals, corrections "
+                                         "and solutions, and reviewed solutions, older than N days "
+                                         "(writes only with --commit)")
+    u.add_argument("--days", type=int, help="age in days (default ATLAS_SUBMISSION_PURGE_DAYS)")
+    u.add_argument("--commit", action="store_true", help="delete; without it, only report")
+    u.set_defaults(func=cmd_submissions_purge)
+
 
 def _actor() -> str:
     try:
@@ -129,5 +138,26 @@ def cmd_stories_purge(args) -> int:
         print(f"Deleted {count} unpublished stories received more than {days} days ago.")
     else:
         print(f"{count} unpublished stories were received more than {days} days ago; "
+              "pass --commit to delete them.")
+    return 0
+
+
+def cmd_submissions_purge(args) -> int:
+    from atlas.cli import setup_django
+    setup_django()
+    from django.conf import settings
+
+    from atlas.submissions.services import submissions_purge
+    days = settings.ATLAS_SUBMISSION_PURGE_DAYS if args.days is None else args.days
+    if days < 0:
+        print("error: --days must be 0 or more", file=sys.stderr)
+        return 2
+    counts = submissions_purge(older_than_days=days, commit=args.commit, actor_name=_actor())
+    detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
+    total = sum(counts.values())
+    if args.commit:
+        print(f"Deleted {total} closed submissions older than {days} days ({detail}).")
+    else:
+        print(f"{total} closed submissions are older than {days} days ({detail}); "
               "pass --commit to delete them.")
     return 0

@@ -10,7 +10,7 @@ import functools
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -310,3 +310,34 @@ def stories_purge(*, older_than_days: int, commit: bool = False, actor_name: str
         audit_record(actor=None, actor_name=actor_name, action=AuditEvent.Action.STORY_PURGE,
                      object_type="story", object_id=f"{count} older than {older_than_days} days")
     return count
+
+
+# What `atlas submissions purge` deletes: proposals that were closed without being published,
+# and solutions once reviewed (their plaintext is up to 4,000 characters; a published excerpt is
+# its own record and stays). Approved tool proposals and corrections stay: each is the source of
+# a revision of a public record, whose content is public anyway.
+PURGEABLE = (
+    models.Q(kind__in=[Kind.TOOL, Kind.CORRECTION, Kind.SOLUTION],
+             status__in=[Status.REJECTED, Status.SUPERSEDED])
+    | models.Q(kind=Kind.SOLUTION, status=Status.APPROVED)
+)
+
+
+@transaction.atomic
+def submissions_purge(*, older_than_days: int, commit: bool = False,
+                      actor_name: str = "cli") -> dict[str, int]:
+    """Delete closed proposals (rejected or superseded tools, corrections, solutions) and reviewed
+    solutions received and reviewed more than N days ago; returns how many of each kind (would) go."""
+    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    qs = Submission.objects.filter(PURGEABLE, received_on__lt=cutoff.date()).filter(
+        models.Q(reviewed_at__isnull=True) | models.Q(reviewed_at__lt=cutoff))
+    counts = dict(qs.order_by().values_list("kind").annotate(n=models.Count("pk")))
+    total = sum(counts.values())
+    if commit and total:
+        # Other closed proposals may point at these as their newer version.
+        Submission.objects.filter(superseded_by__in=qs).update(superseded_by=None)
+        qs.delete()
+        audit_record(actor=None, actor_name=actor_name, action=AuditEvent.Action.PURGE,
+                     object_type="submission",
+                     object_id=f"{total} older than {older_than_days} days")
+    return counts

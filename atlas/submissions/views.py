@@ -4,6 +4,8 @@ Every response is marked no-store; a filled honeypot gets the same thank-you pag
 but nothing is stored.
 """
 
+from smtplib import SMTPException
+
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +22,7 @@ from atlas.helplines.models import Channel, Helpline
 from atlas.submissions import selectors
 from atlas.submissions.duplicates import tool_duplicates
 from atlas.submissions.contact import contact_relay, tool_contact_addresses
+from atlas.submissions.mail import mail_relay_enabled
 from atlas.submissions.forms import ContactForm, CorrectionForm, SolutionForm, StoryForm, ToolForm
 from atlas.submissions.models import Submission
 from atlas.submissions.ratelimit import submission_allowed
@@ -260,7 +263,8 @@ def story_list_json(request):
 def contact(request, slug):
     """Relay a message to the organisation behind a tool; its address is never shown."""
     tool = _tool_or_404(slug)
-    reachable = bool(tool_contact_addresses(tool=tool))
+    relay = mail_relay_enabled()
+    reachable = relay and bool(tool_contact_addresses(tool=tool))
     form = ContactForm()
     if request.method == "POST" and reachable:
         form, done = _received(request, ContactForm)
@@ -268,8 +272,16 @@ def contact(request, slug):
             return done
         if form.is_valid():
             d = form.cleaned_data
-            contact_relay(tool=tool, sender_name=d["name"], sender_email=d["email"],
-                          message=d["message"])
+            try:
+                contact_relay(tool=tool, sender_name=d["name"], sender_email=d["email"],
+                              message=d["message"])
+            except (OSError, SMTPException):
+                # The mail server is down: the form comes back with the text, never a 500.
+                form.add_error(None, _("The message could not be sent just now. Please try "
+                                       "again in a few minutes."))
+                return render(request, "submissions/contact_form.html", {
+                    "form": form, "tool": tool, "reachable": reachable, "relay": relay},
+                    status=503)
             return render(request, "submissions/contact_sent.html", {"tool": tool})
     return _form_page(request, "submissions/contact_form.html", form, tool=tool,
-                      reachable=reachable)
+                      reachable=reachable, relay=relay)

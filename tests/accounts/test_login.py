@@ -31,7 +31,7 @@ def test_a_password_shorter_than_twelve_characters_is_refused():
 
 def test_sessions_expire_after_thirty_idle_minutes_and_cookies_are_httponly(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
-    assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_COOKIE_SAMESITE == "Lax"
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_COOKIE_SAMESITE == "Strict"
 
 
 def test_production_settings_make_session_cookies_secure():
@@ -58,7 +58,7 @@ def test_a_curator_signs_in_with_password_and_authenticator_code(client, curator
 def test_a_curator_without_the_code_is_not_signed_in(client, curator):
     response = post_login(client, "curator", token="")
     assert response.status_code == 400
-    assert "authentication code" in response.content.decode()
+    assert "user name, password or authentication code is wrong" in response.content.decode()
     assert client.get("/curate/").status_code == 302
 
 
@@ -78,32 +78,61 @@ def test_an_organisation_editor_needs_no_second_factor(client, editor):
 def test_a_wrong_password_fails_with_a_generic_message_and_is_audited(client, curator):
     response = post_login(client, "curator", password="not-the-password")
     assert response.status_code == 400
-    assert "user name or password is wrong" in response.content.decode()
+    assert "user name, password or authentication code is wrong" in response.content.decode()
     event = AuditEvent.objects.get(action="login-failed")
     assert event.actor_name == "curator" and event.actor is None
 
 
-def test_repeated_failures_lock_that_account_only(client, curator, editor, settings):
+def test_repeated_failures_slow_that_account_only(client, curator, editor, settings):
     settings.ATLAS_LOGIN_FAILURE_LIMIT = 3
     for _ in range(3):
         assert post_login(client, "curator", password="wrong-password-x").status_code == 400
-    # Locked: even the right password and code are refused for a while.
+    # Waiting: even the right password and code are refused until the wait is over.
     response = post_login(client, "curator", token=current_code(curator.device))
     assert response.status_code == 400 and "Too many failed sign-ins" in response.content.decode()
+    assert "Try again in 1 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="login-locked").count() == 1
     # Another account is unaffected.
     assert post_login(client, "editor", next_url="/").status_code == 302
 
 
-def test_a_lock_expires(client, editor, settings):
+def _wait_is_over():
     from django.utils import timezone
+    LoginThrottle.objects.update(locked_until=timezone.now() - timezone.timedelta(seconds=1))
+
+
+def test_a_wait_ends_and_the_right_credentials_then_sign_in(client, editor, settings):
     settings.ATLAS_LOGIN_FAILURE_LIMIT = 2
     for _ in range(2):
         post_login(client, "editor", password="wrong-password-x")
-    LoginThrottle.objects.update(locked_until=timezone.now() - timezone.timedelta(seconds=1))
+    _wait_is_over()
     assert post_login(client, "editor", next_url="/").status_code == 302
     assert not LoginThrottle.objects.exists()
+
+
+def test_each_further_failure_doubles_the_wait_up_to_the_longest(client, db, settings):
+    from django.utils import timezone
+    settings.ATLAS_LOGIN_FAILURE_LIMIT, settings.ATLAS_LOGIN_LOCK_MINUTES = 2, 5
+    waits = []
+    for _ in range(7):
+        post_login(client, "nobody-by-this-name", password="wrong-password-x")
+        row = LoginThrottle.objects.get()
+        waits.append(round((row.locked_until - timezone.now()).total_seconds() / 60))
+        _wait_is_over()
+    # The second failure (the limit) costs 1 minute, then 2, 4, then the longest wait (5).
+    assert waits == [0, 1, 2, 4, 5, 5, 5]
+
+
+def test_failures_are_forgotten_after_a_quiet_day(client, db, settings):
+    from django.utils import timezone
+    settings.ATLAS_LOGIN_FAILURE_LIMIT = 2
+    for _ in range(3):
+        post_login(client, "someone", password="wrong-password-x")
+        _wait_is_over()
+    LoginThrottle.objects.update(locked_until=timezone.now() - timezone.timedelta(days=1, seconds=1))
+    post_login(client, "someone", password="wrong-password-x")
+    assert LoginThrottle.objects.get().failures == 1
 
 
 def test_the_throttle_table_never_holds_typed_account_names(client, db):

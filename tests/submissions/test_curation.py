@@ -137,7 +137,7 @@ def test_history_is_on_the_tool_page_and_a_curator_can_revert(client, curator_cl
     assert f"/tools/{tool.slug}/history/" in tool_page and f"/submit/correction/{tool.slug}/" in tool_page
     # the latest changes are listed on the public tool page itself: who, when, which fields
     recent = tool_page.split('id="revisions-heading"')[1].split("</section>")[0]
-    assert "changed" in recent and "by curator" in recent and "(status)" in recent
+    assert "changed" in recent and "by a curator" in recent and "(status)" in recent
     history = client.get(f"/tools/{tool.slug}/history/").content.decode()
     assert "changed" in history and "discontinued" in history and "curator" in history
     assert "Restore the version" not in history  # the public cannot revert

@@ -53,8 +53,12 @@ def test_security_headers_on_submission_and_curation_pages(client, curator_clien
 
 
 def test_check_deploy_with_production_settings_reports_no_issue(tmp_path):
+    import datetime
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "atlas.settings.prod",
-           "ATLAS_SECRET_KEY": secrets.token_urlsafe(60), "ATLAS_DATA_DIR": str(tmp_path)}
+           "ATLAS_SECRET_KEY": secrets.token_urlsafe(60), "ATLAS_DATA_DIR": str(tmp_path),
+           # A deployment says where to report vulnerabilities (atlas.W012, W013 otherwise).
+           "ATLAS_SECURITY_CONTACT": "mailto:security@example.org",
+           "ATLAS_SECURITY_EXPIRES": str(datetime.date.today() + datetime.timedelta(days=90))}
     env.pop("ATLAS_HTTPS", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by tests/conftest.py for Playwright only
     out = subprocess.run([sys.executable, "-m", "atlas", "manage", "check", "--deploy",
