@@ -56,6 +56,17 @@ def digits_of(value: str) -> str:
     return re.sub(r"\D", "", value)
 
 
+@functools.lru_cache(maxsize=8192)
+def shown(value: str, country: str) -> Number | None:
+    """How a stored number is shown and dialled, or None when it no longer checks (a number
+    saved before checks existed is then shown as written). Memoised: parsing costs about a
+    millisecond a number, and every helpline page and API answer shows hundreds."""
+    try:
+        return number(value, country, sourced=True)
+    except NumberProblem:
+        return None
+
+
 def number(value: str, country: str, *, sourced: bool) -> Number:
     """The number as dialled and shown, or NumberProblem saying why it is refused."""
     if re.search(r"[A-Za-z]", value):

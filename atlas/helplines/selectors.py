@@ -13,7 +13,7 @@ from atlas.geo.countries import get_country
 from atlas.helplines import hours as opening
 from atlas.helplines import vocabularies as v
 from atlas.helplines.models import Channel, Helpline
-from atlas.helplines.numbers import NumberProblem, number
+from atlas.helplines.numbers import shown
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,9 @@ def _link(channel: Channel, dial: str) -> str:
 def channel_view(channel: Channel, helpline: Helpline, now) -> ChannelView:
     display, international = channel.value, ""
     if channel.kind in v.NUMBER_CHANNELS:
-        try:
-            found = number(channel.value, helpline.country, sourced=True)
+        found = shown(channel.value, helpline.country)
+        if found:  # else a number saved before it was checked: shown as written
             display, international = found.national, found.international
-        except NumberProblem:  # a number saved before it was checked: shown as written
-            pass
     status = opening.status(channel.hours, helpline.timezone, now) if channel.hours \
         else opening.status(helpline.opening_hours, helpline.timezone, now)
     return ChannelView(channel, display, international, _link(channel, channel.dial), status)

@@ -10,11 +10,11 @@ NOTE = 'id="safety-note-heading"'
 
 @pytest.fixture
 def tool(tool_factory, settings):
-    from atlas.helplines.services import helpline_upsert
     from atlas.submissions.stories import keypair_generate
+    from tests.factories import make_helpline
     settings.ATLAS_STORY_PUBLIC_KEY = keypair_generate()[1]  # the story form is open
-    helpline_upsert(country="KE", name="Childline Kenya", kind="child-helpline", phone="116",
-                    source_url="https://example.org/ke")
+    make_helpline(country="KE", name="Childline Kenya", kind="child-helpline", number="116",
+                  source_url="https://example.org/ke")
     return tool_factory("Harbour Watch", organisations=["Harbour Trust"], countries=["KE"])
 
 
