@@ -123,16 +123,25 @@ def cmd_stories_export(args) -> int:
     return 1 if failed and not stories else 0
 
 
-def cmd_stories_purge(args) -> int:
+def _purge_days(args, setting: str) -> int | None:
+    """Django set up, and the age the purge commands remove past: --days, else the setting;
+    None (after saying why) when it is negative."""
     from atlas.cli import setup_django
     setup_django()
     from django.conf import settings
 
-    from atlas.submissions.services import stories_purge
-    days = settings.ATLAS_STORY_PURGE_DAYS if args.days is None else args.days
+    days = getattr(settings, setting) if args.days is None else args.days
     if days < 0:
         print("error: --days must be 0 or more", file=sys.stderr)
+        return None
+    return days
+
+
+def cmd_stories_purge(args) -> int:
+    days = _purge_days(args, "ATLAS_STORY_PURGE_DAYS")
+    if days is None:
         return 2
+    from atlas.submissions.services import stories_purge
     count = stories_purge(older_than_days=days, commit=args.commit, actor_name=_actor())
     if args.commit:
         print(f"Deleted {count} unpublished stories received more than {days} days ago.")
@@ -143,15 +152,10 @@ def cmd_stories_purge(args) -> int:
 
 
 def cmd_submissions_purge(args) -> int:
-    from atlas.cli import setup_django
-    setup_django()
-    from django.conf import settings
-
-    from atlas.submissions.services import submissions_purge
-    days = settings.ATLAS_SUBMISSION_PURGE_DAYS if args.days is None else args.days
-    if days < 0:
-        print("error: --days must be 0 or more", file=sys.stderr)
+    days = _purge_days(args, "ATLAS_SUBMISSION_PURGE_DAYS")
+    if days is None:
         return 2
+    from atlas.submissions.services import submissions_purge
     counts = submissions_purge(older_than_days=days, commit=args.commit, actor_name=_actor())
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
     total = sum(counts.values())

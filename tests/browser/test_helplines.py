@@ -7,19 +7,14 @@ import threading
 import pytest
 
 from tests.factories import make_helpline
+from tests.helplines.test_views import britain  # noqa: F401 (fixture)
 
 PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2}
 
 
 def _lines():
-    make_helpline(country="GB", name="Modern Slavery Referral Helpline",
-                  kind="modern-slavery-helpline", opening_hours="24/7",
-                  timezone="Europe/London", languages=["en"], topics=["trafficking"],
-                  channels=[{"kind": "phone", "value": "0800 808 3733", "dial": "+448008083733",
-                             "free": "yes", "source_url": "https://s.example/sa"},
-                            {"kind": "web-form", "value": "https://s.example/report",
-                             "source_url": "https://s.example/sa"}])
+    """Besides the britain fixture's two lines: one with a short number and an SMS channel."""
     make_helpline(country="GB", name="Childline", kind="child-helpline",
                   opening_hours="24/7", timezone="Europe/London",
                   channels=[{"kind": "phone", "value": "0800 1111", "dial": "+448001111",
@@ -31,14 +26,14 @@ def _lines():
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_every_phone_channel_is_a_tel_link_and_a_large_tap_target_on_a_phone(
-        live_server, new_page, language):
+        live_server, britain, new_page, language):
     _lines()
     page = new_page(**PHONE)
     prefix = "" if language == "en" else f"/{language}"
     page.goto(f"{live_server.url}{prefix}/helplines/GB/")
     links = page.locator(".channels a[href^='tel:']")
     assert sorted(links.evaluate_all("els => els.map(e => e.getAttribute('href'))")) == \
-        ["tel:+448001111", "tel:+448008083733"]
+        ["tel:+442079460000", "tel:+448001111", "tel:+448008083733"]
     assert page.locator(".channels a[href^='sms:']").get_attribute("href") == \
         "sms:+447700900123"
     for index in range(links.count()):
@@ -84,7 +79,8 @@ def _partner(atlas_url):
 
 
 @pytest.mark.browser
-def test_the_embed_works_framed_by_another_origin_and_sets_no_cookie(live_server, new_context):
+def test_the_embed_works_framed_by_another_origin_and_sets_no_cookie(live_server, britain,
+                                                                     new_context):
     _lines()
     partner = _partner(live_server.url)
     try:
