@@ -139,8 +139,6 @@ HIDE_IN_COPY = {
                 ('<aside class="facets"', '<aside hidden class="facets"')],
     "helplines:index": [('class="country-picker" id="country-picker">',
                          'class="country-picker" id="country-picker" hidden>')],
-    "helplines:country": [('<form method="get" class="line-filters">',
-                           '<form method="get" class="line-filters" hidden>')],
     "insights:index": [("data-filter-form>", "data-filter-form hidden>")],
     "insights:coverage_region": [("data-filter-form>", "data-filter-form hidden>")],
 }
@@ -150,7 +148,8 @@ FACETS_TO_SEARCH = {"catalogue:tool_list", "insights:index", "insights:coverage_
 # navigation still leads to the page that says so).
 SERVER_ONLY = re.compile(r'<p class="data-links">.*?</p>|<p class="contribute-links">.*?</p>|'
                          r'<section class="revisions".*?</section>|'
-                         r'<form method="post" action="[^"]*" class="report">.*?</form>', re.S)
+                         r'<form method="post" action="[^"]*" class="report">.*?</form>|'
+                         r'<form method="get" class="line-filters">.*?</form>', re.S)
 # The map's link to its JSON: the copy keeps the map's data only in the script the map reads.
 DATA_LINKS = re.compile(r'<p class="data-links">.*?</p>', re.S)
 # A coverage matrix's empty cells: a link to an empty list says nothing the 0 does not.
