@@ -24,7 +24,7 @@ from atlas.geo.countries import (GLOBAL, all_countries, country_name, get_countr
                                  is_country_code)
 from atlas.helplines import vocabularies as hv
 from atlas.helplines.models import HELPLINE_KINDS
-from atlas.helplines.selectors import helpline_search, valid_until
+from atlas.helplines.selectors import helpline_search
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -332,7 +332,7 @@ def helplines(request,
                                           ("channel", channel)) for val in values or ()]
     params += [("open_now", "1")] if open_now else []
     response = _paginate(request, items, page, LIST_PER_PAGE, params)
-    request.atlas_valid_until = valid_until(lines)
+    request.atlas_valid_until = lines.valid_until
     return response
 
 

@@ -64,22 +64,25 @@ def _link(channel: Channel, dial: str) -> str:
     return value if value.startswith(("https://", "http://")) else ""
 
 
-def channel_view(channel: Channel, helpline: Helpline, now) -> ChannelView:
+def channel_view(channel: Channel, helpline: Helpline, now,
+                 line_status: opening.Status) -> ChannelView:
+    """line_status: the helpline's own status, which a channel without hours of its own has."""
     display, international = channel.value, ""
     if channel.kind in v.NUMBER_CHANNELS:
         found = shown(channel.value, helpline.country)
         if found:  # else a number saved before it was checked: shown as written
             display, international = found.national, found.international
     status = opening.status(channel.hours, helpline.timezone, now) if channel.hours \
-        else opening.status(helpline.opening_hours, helpline.timezone, now)
+        else line_status
     return ChannelView(channel, display, international, _link(channel, channel.dial), status)
 
 
 def line(helpline: Helpline, now: datetime.datetime | None = None) -> Line:
     now = now or timezone.now()
-    return Line(helpline, [channel_view(c, helpline, now) for c in helpline.channels.all()],
-                opening.status(helpline.opening_hours, helpline.timezone, now),
-                opening.week(helpline.opening_hours, helpline.timezone, now))
+    status = opening.status(helpline.opening_hours, helpline.timezone, now)
+    return Line(helpline,
+                [channel_view(c, helpline, now, status) for c in helpline.channels.all()],
+                status, opening.week(helpline.opening_hours, helpline.timezone, now))
 
 
 def _helplines():
@@ -96,12 +99,27 @@ def helpline_list(*, country: str = "", kind: str = ""):
     return qs.order_by("country", "kind", "name")
 
 
+class Lines(list):
+    """Lines found, with when what they show next changes (valid_until)."""
+
+    valid_until: datetime.datetime | None = None
+
+
+def _changes_at(found: Line) -> list[datetime.datetime]:
+    return [s.changes_at for s in [found.status, *(c.status for c in found.channels)]
+            if s.changes_at is not None]
+
+
 def helpline_search(*, country: str = "", kind: str = "", topics=(), languages=(),
-                    channels=(), open_now: bool = False, now=None) -> list[Line]:
+                    channels=(), open_now: bool = False, now=None) -> Lines:
     """Lines matching every filter given (values of one filter combine with OR), open ones
-    first, then by kind (trafficking hotlines first) and name."""
+    first, then by kind (trafficking hotlines first) and name.
+
+    valid_until is when any line considered (shown, or left out only because it is closed)
+    next opens or closes: a page showing the result may be kept until then
+    (atlas.derived.pages), and a line that opens later joins an "open now" list at once."""
     now = now or timezone.now()
-    lines = []
+    lines, changes = Lines(), []
     for helpline in helpline_list(country=country, kind=kind):
         if topics and not set(topics) & set(helpline.topics):
             continue
@@ -110,21 +128,15 @@ def helpline_search(*, country: str = "", kind: str = "", topics=(), languages=(
         if channels and not set(channels) & {c.kind for c in helpline.channels.all()}:
             continue
         found = line(helpline, now)
+        changes += _changes_at(found)
         if open_now and not found.is_open:
             continue
         lines.append(found)
     order = {kind: i for i, kind in enumerate(v.KIND_ORDER)}
     lines.sort(key=lambda ln: (ln.helpline.country, not ln.is_open,
                                order.get(ln.helpline.kind, 99), ln.helpline.name))
+    lines.valid_until = min(changes) if changes else None
     return lines
-
-
-def valid_until(lines: list[Line]) -> datetime.datetime | None:
-    """When what these lines show (open or closed) next changes: a page showing them may be
-    kept until then (atlas.derived.pages)."""
-    changes = [s.changes_at for ln in lines for s in [ln.status, *(c.status for c in ln.channels)]
-               if s.changes_at is not None]
-    return min(changes) if changes else None
 
 
 def helpline_countries() -> list[tuple]:

@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from atlas.geo.countries import get_country
 from atlas.helplines import vocabularies as v
 from atlas.helplines.records import language_code_valid
-from atlas.helplines.selectors import helpline_countries, helpline_search, valid_until
+from atlas.helplines.selectors import helpline_countries, helpline_search
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def _lines(country, filters: LineFilters):
 
 def _until(response, lines):
     # A cached copy must never show a stale "open now": it is kept until the next change.
-    response.valid_until = valid_until(lines)
+    response.valid_until = lines.valid_until
     return response
 
 

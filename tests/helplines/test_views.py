@@ -99,6 +99,17 @@ def test_lines_filter_by_topic_channel_and_open_now(client, britain, monkeypatch
     assert "Modern Slavery Referral Helpline" in html and "Office line" not in html
 
 
+def test_a_cached_open_now_list_takes_in_a_line_that_opens_since(client, britain, monkeypatch):
+    # The office line is left out on Sunday because it is closed; the cached page and API
+    # answer must not outlive its opening on Monday morning.
+    _frozen(monkeypatch, "2026-12-06T10:00")
+    assert "Office line" not in client.get("/helplines/GB/?open_now=1").content.decode()
+    assert len(client.get("/api/v1/helplines?country=GB&open_now=1").json()["results"]) == 1
+    _frozen(monkeypatch, "2026-12-07T10:00")
+    assert "Office line" in client.get("/helplines/GB/?open_now=1").content.decode()
+    assert len(client.get("/api/v1/helplines?country=GB&open_now=1").json()["results"]) == 2
+
+
 def test_the_api_gives_channels_hours_and_open_now(client, britain, monkeypatch):
     _frozen(monkeypatch, "2026-12-06T10:00")
     data = client.get("/api/v1/helplines?country=GB&open_now=1").json()
