@@ -2,29 +2,16 @@
 rest is listed for curators with its text kept."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate, migrated_forward_afterwards  # noqa: F401 (fixture)
 
 BEFORE = [("helplines", "0001_initial")]
 AFTER = [("helplines", "0002_channels")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def migrated_forward_afterwards():
-    yield
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_old_fields_are_split_or_kept_for_curators(migrated_forward_afterwards, client):
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     Helpline = old.get_model("helplines", "Helpline")
     Helpline.objects.create(country="GB", name="Referral line", kind="modern-slavery-helpline",
                             phone="0800 808 3733", sms="", hours="24/7", languages="en",
@@ -34,7 +21,7 @@ def test_old_fields_are_split_or_kept_for_curators(migrated_forward_afterwards, 
                             hours="Tue & Thu 16:00–20:00", languages="Hungarian; Ukrainian",
                             source_url="https://s.example/hu")
 
-    new = _migrate(AFTER)
+    new = migrate(AFTER)
     Helpline = new.get_model("helplines", "Helpline")
     split = Helpline.objects.get(country="GB")
     assert not split.needs_review and split.opening_hours == "24/7"
@@ -47,7 +34,7 @@ def test_old_fields_are_split_or_kept_for_curators(migrated_forward_afterwards, 
     assert kept.legacy["hours"] == "Tue & Thu 16:00–20:00"
     assert kept.legacy["languages"] == "Hungarian; Ukrainian"
 
-    back = _migrate(BEFORE)
+    back = migrate(BEFORE)
     Helpline = back.get_model("helplines", "Helpline")
     assert Helpline.objects.get(country="GB").phone == "0800 808 3733"
     assert Helpline.objects.get(country="HU").phone.startswith("116 000 (Ukrainian")

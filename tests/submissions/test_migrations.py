@@ -1,31 +1,16 @@
 """Migrations 0003-0005: tool revisions made before revisions covered every record keep their data."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate, migrated_forward_afterwards  # noqa: F401 (fixture)
 
 BEFORE = [("submissions", "0002_organisationcontact")]
 AFTER = [("submissions", "0005_revision_record_key")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def migrated_forward_afterwards():
-    """Whatever happens in the test, the database ends at the latest migrations, as the other
-    tests expect."""
-    yield
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_tool_revisions_become_record_revisions_and_back_without_loss(migrated_forward_afterwards):
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     Tool = old.get_model("catalogue", "Tool")
     Revision = old.get_model("submissions", "Revision")
     kept = Tool.objects.create(slug="harbour-watch", name="Harbour Watch",
@@ -38,7 +23,7 @@ def test_tool_revisions_become_record_revisions_and_back_without_loss(migrated_f
                                      after={"name": "Old"})
     gone.delete()  # the foreign key was SET_NULL: the revision stays without its tool
 
-    new = _migrate(AFTER)
+    new = migrate(AFTER)
     Revision = new.get_model("submissions", "Revision")
     ContentType = new.get_model("contenttypes", "ContentType")
     tool_type = ContentType.objects.get(app_label="catalogue", model="tool")
@@ -53,7 +38,7 @@ def test_tool_revisions_become_record_revisions_and_back_without_loss(migrated_f
     Revision.objects.create(content_type=org_type, object_id=1, record_key="o" * 150,
                             action="update", before={}, after={"name": "x"})
 
-    back = _migrate(BEFORE)
+    back = migrate(BEFORE)
     Revision = back.get_model("submissions", "Revision")
     assert Revision.objects.get(pk=change.pk).tool_id == kept.pk
     assert Revision.objects.get(pk=change.pk).tool_slug == "harbour-watch"
