@@ -46,12 +46,9 @@ def test_every_phone_channel_is_a_tel_link_and_a_large_tap_target_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-class _PartnerSite(http.server.ThreadingHTTPServer):
+def _partner(atlas_url):
     """A second local origin: one page that frames the Atlas's finder, and one that frames a
     page that must not be framed."""
-
-
-def _partner(atlas_url):
     pages = {
         "/partner.html": f'<!DOCTYPE html><html><head><title>Partner</title></head><body>'
                          f'<h1>An NGO</h1><iframe id="finder" title="Helplines" '
@@ -73,7 +70,7 @@ def _partner(atlas_url):
         def log_message(self, *args):
             pass
 
-    server = _PartnerSite(("127.0.0.1", 0), Handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
