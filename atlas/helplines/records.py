@@ -102,9 +102,10 @@ class HelplineFormat(RecordFormat):
 
     def _hours(self, c, column):
         value = c.text(column, max_length=300)
-        if value and opening.invalid(value):
+        reason = opening.invalid(value) if value else None
+        if reason:
             c.fail(column, value, _("not in OpenStreetMap opening_hours syntax: %(reason)s")
-                   % {"reason": opening.invalid(value)})
+                   % {"reason": reason})
         return value
 
     def _nested(self, c, country):
@@ -187,9 +188,6 @@ def helpline_rows(record: dict) -> list[dict]:
     """A helpline record as rows of the long CSV format: one per channel (one without a
     channel for a record that has none)."""
     own = {k: record[k] or "" for k in HELPLINE_COLUMNS}
-    rows = [{**own, "channel": c["kind"], "value": c["value"], "channel_note": c["note"],
-             "channel_hours": c["hours"], "free": c["free"], "on_bill": c["on_bill"],
-             "source_url": c["source_url"], "source_title": c["source_title"],
-             "source_date": c["source_date"], "reread": c["reread"]}
+    rows = [{**own, **{column: c[_NESTED.get(column, column)] for column in CHANNEL_COLUMNS}}
             for c in record["channels"]]
     return rows or [{**own, **dict.fromkeys(CHANNEL_COLUMNS, "")}]
