@@ -40,13 +40,16 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Every test on SQLite; then again on PostgreSQL when ATLAS_TEST_DATABASE_URL is set; then the
+# Every test on SQLite; then again on PostgreSQL when ATLAS_TEST_DATABASE_URL is set, except the
+# browser tests (they check what a reader sees, which does not depend on the engine); then the
 # dependency audit, which fails on a known vulnerability but skips what it cannot check offline.
+# Tests run in parallel on every core (pytest-xdist; PYTEST_WORKERS=0 runs them in one process).
+PYTEST_WORKERS ?= auto
 test: install-test system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 	@if [ -n "$$ATLAS_TEST_DATABASE_URL" ]; then \
-	  echo "== again on PostgreSQL ($$ATLAS_TEST_DATABASE_URL)"; \
-	  ATLAS_DATABASE_URL="$$ATLAS_TEST_DATABASE_URL" $(BIN)/pytest; \
+	  echo "== again on PostgreSQL ($$ATLAS_TEST_DATABASE_URL), browser tests excepted"; \
+	  ATLAS_DATABASE_URL="$$ATLAS_TEST_DATABASE_URL" $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser"; \
 	fi
 	@echo "== dependency audit (make audit for the strict one)"
 	@$(MAKE) --no-print-directory audit-deps >/dev/null 2>&1 || echo "pip-audit could not be installed"
