@@ -281,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="validate and load a CSV or JSON file of tools, organisations or helplines")
     p.add_argument("path")
-    p.add_argument("--kind", choices=["tools", "organisations", "helplines"],
+    p.add_argument("--kind", choices=["tools", "organisations", "helplines", "profiles"],
                    help="what the file holds (default: detected from its header)")
     p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     p.add_argument("--skip-invalid", action="store_true",

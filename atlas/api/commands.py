@@ -53,6 +53,10 @@ def cmd_export(args) -> int:
 
     from atlas.api.site import site_url, site_url_problem
     from atlas.catalogue.exporters import EXPORTERS, export_records, tools_for_export
+    if args.kind == "profiles" and args.format != "csv":
+        print("error: profiles export as csv (one row per entry); the json export of tools "
+              "carries each tool's profile", file=sys.stderr)
+        return 2
     if args.kind != "tools":
         if args.format not in ("csv", "json"):
             print(f"error: {args.kind} export as csv or json only", file=sys.stderr)
@@ -135,9 +139,10 @@ def register(subparsers) -> None:
     export = subparsers.choices.get("export")
     if export is not None:
         export.set_defaults(func=cmd_export)
-        export.add_argument("--kind", choices=["tools", "organisations", "helplines"],
+        export.add_argument("--kind", choices=["tools", "organisations", "helplines", "profiles"],
                             default="tools",
-                            help="records to export (organisations and helplines: csv or json)")
+                            help="records to export (organisations and helplines: csv or json; "
+                                 "profiles: csv)")
         for action in export._actions:
             if action.dest == "output":
                 action.help = "file to write (default: standard output); a directory for dpg"

@@ -83,7 +83,16 @@ def tool_record(tool) -> dict:
         "sources": [{"url": s.url, "title": s.title,
                      "date_read": s.date_read.isoformat() if s.date_read else None}
                     for s in tool.sources.all()],
+        "profile": tool.profile,
     }
+
+
+def profile_rows(tools) -> list[dict]:
+    """Every tool's profile in the long import format (profiles.csv): a row per entry."""
+    return [{"tool": tool.slug, **entry,
+             "value": "; ".join(entry["value"]) if isinstance(entry["value"], list)
+             else entry["value"]}
+            for tool in tools for entry in tool.profile]
 
 
 def organisation_record(org) -> dict:
@@ -351,13 +360,15 @@ def tools_for_export(filters=None) -> list:
 
 def export_records(*, kind: str, fmt: str, out) -> int:
     """Write every organisation or helpline in the import format (csv or json)."""
-    from atlas.catalogue.models import Organisation
+    from atlas.catalogue.models import Organisation, Tool
     from atlas.dataio.imports import KINDS
     from atlas.helplines.models import Helpline
     from atlas.helplines.records import helpline_record, helpline_rows
 
     if kind == "organisations":
         records = [organisation_record(o) for o in Organisation.objects.order_by("slug")]
+    elif kind == "profiles":
+        records = profile_rows(Tool.objects.exclude(profile=[]).order_by("slug"))
     else:
         records = [helpline_record(h) for h in Helpline.objects.order_by(
             "country", "name").prefetch_related("channels")]
@@ -368,7 +379,7 @@ def export_records(*, kind: str, fmt: str, out) -> int:
         writer = csv.writer(out, lineterminator="\r\n")
         columns = KINDS[kind].columns
         writer.writerow(columns)
-        rows = records if kind == "organisations" else [
+        rows = records if kind in ("organisations", "profiles") else [
             row for rec in records for row in helpline_rows(rec)]
         for rec in rows:
             writer.writerow([csv_safe("; ".join(rec[c]) if isinstance(rec[c], list) else rec[c])

@@ -14,8 +14,10 @@ from typing import Callable, Iterable
 
 from django.utils.translation import gettext_lazy as _
 
+from atlas.catalogue import profile
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.licences import open_source_state
+from atlas.core.languages import is_language_code, language_name
 from atlas.geo.countries import GLOBAL, REGIONS, country_name, is_country_code, region_of
 
 
@@ -53,6 +55,14 @@ def _scalar_facet(param, field, vocab):
     return Facet(param, vocab.label, (field,), lambda row: (row[field],), vocabulary=vocab)
 
 
+def _profile_facet(param, item, label=None):
+    """A facet over one profile item: a tool has the values its sourced entries state, and
+    none while the item is unknown (unknown never matches a choice)."""
+    spec = profile.BY_CODE[item]
+    return Facet(param, label or spec.label, ("profile",),
+                 lambda row: profile.values(row["profile"], item), vocabulary=spec.vocabulary)
+
+
 def _global(row):
     return (GLOBAL,) if row["is_global"] else ()
 
@@ -80,6 +90,14 @@ FACETS: list[Facet] = [
     _scalar_facet("status", "status", v.STATUS),
     Facet("open_source", v.OPEN_SOURCE.label, ("licence",),
           lambda row: (open_source_state(row["licence"]),), vocabulary=v.OPEN_SOURCE),
+    # The responsible-technology profile (catalogue/profile.py).
+    Facet("language", _("Interface language"), ("languages",), lambda row: row["languages"],
+          valid=is_language_code, label_of=language_name, normalise=str.lower),
+    _profile_facet("basic_phone", "basic_phone"),
+    _profile_facet("offline", "offline"),
+    _profile_facet("self_hostable", "self_hostable"),
+    _profile_facet("evaluation", "evaluation"),
+    _scalar_facet("victim_data", "processes_victim_data", v.VICTIM_DATA),
 ]
 
 

@@ -67,6 +67,8 @@ class Tool(models.Model):
                                              max_length=10, choices=v.YES_NO_UNKNOWN.choices,
                                              default="unknown")
     evidence = models.JSONField(_("evidence cautions"), default=list, blank=True)
+    # The responsible-technology profile: sourced entries, in catalogue/profile.py's format.
+    profile = models.JSONField(_("responsible-technology profile"), default=list, blank=True)
     verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+",

@@ -13,10 +13,10 @@ import re
 import pycountry
 from django.utils.translation import gettext as _
 
+from atlas.catalogue import profile, services
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.licences import canonical_licence, is_known_licence
-from atlas.catalogue.models import Organisation
-from atlas.catalogue.services import ToolData
+from atlas.catalogue.models import Organisation, Tool
 from atlas.core.records import Cells, Problem, RecordFormat, slug_from_name
 
 _ROLE = re.compile(r"^(?P<name>.*?)\s*\[(?P<role>[a-z-]+)\]\s*$")
@@ -69,7 +69,7 @@ class ToolFormat(RecordFormat):
             sources.append((source_url, c.text("source_title", max_length=300),
                             c.date("source_date")))
         sources += self._extra_sources(c)
-        return ToolData(
+        data = services.ToolData(
             slug=c.slug("slug", name),
             name=name,
             aliases=c.items("aliases"),
@@ -96,6 +96,22 @@ class ToolFormat(RecordFormat):
             evidence=c.terms("evidence", v.EVIDENCE),
             sources=sources,
         )
+        if "profile" in c.row:
+            data.profile = profile.entries_check(c.row["profile"], c)
+            self._mirror(c, data)
+        return data
+
+    def _mirror(self, c, data):
+        """The fields a profile entry gives a source to take its value; a record giving the
+        field another value is refused rather than guessed at."""
+        defaults = {"cost": "unknown", "survivor_involvement": "unknown",
+                    "processes_victim_data": "unknown", "licence": "", "languages": []}
+        for name, value in services.profile_mirrors(data.profile).items():
+            given = getattr(data, name)
+            if given not in (defaults[name], value):
+                c.fail(name, given, _("differs from the profile's sourced value %(value)s")
+                       % {"value": repr(value)})
+            setattr(data, name, value)
 
     def _organisations(self, c, context):
         """[(organisation slug, role)]; unknown names become new organisations on write
@@ -161,6 +177,40 @@ class ToolFormat(RecordFormat):
             c.problems += [Problem("sources." + p.column, p.value, p.reason)
                            for p in sub.problems]
         return out
+
+
+class ProfileFormat(RecordFormat):
+    """The long form of profiles: one row per (tool, item), a tool's rows merged into one
+    record; importing it replaces the profile of every tool it names."""
+
+    name = "profiles"
+    columns = ("tool", *profile.ENTRY_KEYS)
+
+    def key(self, data):
+        return data["tool"]
+
+    def check(self, c, context):
+        reference = c.text("tool", required=True)
+        if "tools" not in context:
+            context["tools"] = {}
+            for slug, name in Tool.objects.values_list("slug", "name"):
+                context["tools"][slug] = slug
+                context["tools"].setdefault(name.casefold(), slug)
+        slug = context["tools"].get(reference) or context["tools"].get(reference.casefold())
+        if reference and not slug:
+            c.fail("tool", reference, _("no tool with this slug or name"))
+        entry = profile.entry_check(c)
+        return {"tool": slug, "entries": [entry] if entry else []}
+
+    def merged(self, first, more):
+        """A tool's next row added to its record; None when it states an item again."""
+        entries = first["entries"] + more["entries"]
+        keys = [(e["item"], str(e["value"])) if profile.BY_CODE[e["item"]].repeats else e["item"]
+                for e in entries]
+        return None if len(set(keys)) < len(keys) else {**first, "entries": entries}
+
+    def merge_refusal(self, first_line):
+        return _("this tool's item is already given on line %(first)s") % {"first": first_line}
 
 
 class OrganisationResolver:

@@ -50,6 +50,7 @@ def tool_as_dict(tool, *, detail=True) -> dict:
             "sources": [{"url": s.url, "title": s.title,
                          "date_read": s.date_read.isoformat() if s.date_read else None}
                         for s in tool.sources.all()],
+            "profile": tool.profile,
         })
     return data
 

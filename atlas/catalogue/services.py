@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
+from atlas.catalogue import profile
 from atlas.catalogue.models import (Deployment, Organisation, SearchBacklog, Source, Tool,
                                     ToolOrganisation)
 from atlas.catalogue.search import index_documents, index_tools, remove_tools
@@ -21,7 +22,7 @@ TOOL_SCALARS = ("name", "aliases", "short_description", "long_description", "web
                 "purposes", "technologies", "users", "exploitation", "is_global",
                 "headquarters_country", "languages", "cost", "access", "licence",
                 "source_repository", "status", "year_launched", "survivor_involvement",
-                "processes_victim_data", "evidence")
+                "processes_victim_data", "evidence", "profile")
 ORGANISATION_SCALARS = ("name", "aliases", "kind", "website", "headquarters_country", "source_url")
 
 
@@ -54,6 +55,8 @@ class ToolData:
     processes_victim_data: str = "unknown"
     evidence: list = field(default_factory=list)
     sources: list = field(default_factory=list)  # [(url, title, date_read or None)]
+    # Profile entries (catalogue/profile.py); None keeps what is stored (a CSV row has none).
+    profile: list | None = None
 
     @property
     def is_global(self):
@@ -82,7 +85,7 @@ def _tool_state(tool: Tool) -> dict:
     }
 
 
-def _wanted_state(data: ToolData) -> dict:
+def _wanted_state(data: ToolData, stored_profile=()) -> dict:
     deployments = []
     for code in data.country_codes:
         extra = data.deployments.get(code, {})
@@ -90,6 +93,7 @@ def _wanted_state(data: ToolData) -> dict:
                             extra.get("source_url", ""), extra.get("organisation")))
     return {
         **{name: getattr(data, name) for name in TOOL_SCALARS},
+        "profile": list(stored_profile) if data.profile is None else data.profile,
         "organisations": sorted(set(data.organisations)),
         "deployments": sorted(deployments, key=lambda d: d[0]),
         "sources": [tuple(s) for s in data.sources],
@@ -103,7 +107,7 @@ def tool_upsert(*, data: ToolData, reindex: bool = True) -> str:
 
     tool = tools_with_relations(Tool.objects.prefetch_related("sources")).filter(
         slug=data.slug).first()
-    wanted = _wanted_state(data)
+    wanted = _wanted_state(data, tool.profile if tool else ())
     if tool is not None and _tool_state(tool) == wanted:
         return "unchanged"
     result = "updated" if tool else "created"
@@ -131,6 +135,39 @@ def tool_upsert(*, data: ToolData, reindex: bool = True) -> str:
         search_reindex(tool_ids=[tool.pk])
         catalogue_changed()
     return result
+
+
+def profile_mirrors(entries: list) -> dict:
+    """The Tool fields a profile's entries give values to (cost, licence, languages...)."""
+    fields = {}
+    for entry in entries:
+        item = profile.BY_CODE[entry["item"]]
+        if item.field:
+            fields[item.field] = entry["value"]
+    return fields
+
+
+@transaction.atomic
+def tool_profiles_set(profiles: dict[str, list]) -> list[str]:
+    """Replace the profiles of existing tools (slug -> entries, checked by catalogue/profile.py),
+    all or nothing; the fields an entry mirrors take its value. An outcome per tool: "updated"
+    or "unchanged"."""
+    stored = {row["slug"]: row for row in Tool.objects.filter(slug__in=list(profiles)).values(
+        "id", "slug", "profile", *profile.MIRRORED)}
+    outcomes, changed = [], []
+    for slug, entries in profiles.items():
+        row = stored[slug]
+        wanted = {"profile": entries, **profile_mirrors(entries)}
+        if all(row[k] == value for k, value in wanted.items()):
+            outcomes.append("unchanged")
+            continue
+        Tool.objects.filter(pk=row["id"]).update(**wanted, updated_at=timezone.now())
+        changed.append(row["id"])
+        outcomes.append("updated")
+    if changed:
+        search_reindex(tool_ids=changed)
+        catalogue_changed()
+    return outcomes
 
 
 @transaction.atomic
@@ -361,8 +398,8 @@ def _bulk_plan(records: list[ToolData]) -> _BulkPlan:
     stored = _stored_states([d.slug for d in records])
     outcomes, changed = [], []
     for data in records:
-        wanted = _wanted_state(data)
         found = stored.get(data.slug)
+        wanted = _wanted_state(data, found[1]["profile"] if found else ())
         outcomes.append("created" if found is None
                         else "unchanged" if found[1] == wanted else "updated")
         if outcomes[-1] != "unchanged":

@@ -4,7 +4,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from atlas.catalogue import selectors
+from atlas.catalogue import profile, selectors
 from atlas.catalogue.filters import SORTS, parse_filters
 from atlas.catalogue.serializers import search_result_as_dict, tool_as_dict
 from atlas.catalogue.vocabularies import ORGANISATION_KINDS
@@ -42,6 +42,7 @@ def tool_detail(request, slug):
     tool = _tool_or_404(slug)
     return render(request, "catalogue/tool_detail.html", {
         "tool": tool, "similar": selectors.tool_similar(tool=tool),
+        "profile_rows": profile.rows(tool.profile, tool),
     })
 
 

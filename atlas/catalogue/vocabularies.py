@@ -91,6 +91,12 @@ YES_NO_UNKNOWN = Vocabulary("yes-no-unknown", _("Yes, no or unknown"), {
     "unknown": pgettext_lazy("answer", "Unknown"),
 })
 
+VICTIM_DATA = Vocabulary("victim_data", _("Processes victims' data"), {
+    "yes": _("Processes victims' data"),
+    "no": _("Does not process victims' data"),
+    "unknown": pgettext_lazy("answer", "Unknown"),
+})
+
 OPEN_SOURCE = Vocabulary("open_source", _("Open source"), {
     "yes": _("Open source"),
     "no": _("Not open source"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pycountry
 from babel import Locale, UnknownLocaleError
 from django.utils.translation import get_language
 
@@ -20,3 +21,10 @@ def _names(language: str) -> dict:
 def language_name(code: str, language: str | None = None) -> str:
     """ISO 639 code -> its name in `language` (default: the active one); the code if unknown."""
     return _names(language or get_language() or "en").get(code, code)
+
+
+def is_language_code(code: str) -> bool:
+    """An ISO 639-1 code, or an ISO 639-3 code for a language without one."""
+    if len(code) == 2:
+        return pycountry.languages.get(alpha_2=code) is not None
+    return len(code) == 3 and pycountry.languages.get(alpha_3=code) is not None

@@ -11,9 +11,9 @@ from atlas.catalogue.models import Tool
 from atlas.helplines.models import Helpline
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-# Organisations first, so tools find them by name; helplines last.
+# Organisations first, so tools find them by name; then the tools' profiles; helplines last.
 DEFAULT_FILES = [("organisations", "organisations.csv"), ("tools", "tools.csv"),
-                 ("helplines", "helplines.csv")]
+                 ("profiles", "profiles.csv"), ("helplines", "helplines.csv")]
 
 
 def default_dataset_files() -> list[tuple[str, Path]]:

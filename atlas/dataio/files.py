@@ -23,6 +23,8 @@ def detect_kind(header) -> str | None:
     header = set(header)
     if "description" in header or "short_description" in header:
         return "tools"
+    if {"tool", "item", "value"} <= header:
+        return "profiles"
     if "phone" in header or {"country", "kind"} <= header:
         return "helplines"
     if "kind" in header and "name" in header:

@@ -16,8 +16,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from atlas.catalogue.records import OrganisationFormat, OrganisationResolver, ToolFormat
-from atlas.catalogue.services import organisation_upsert, tools_upsert
+from atlas.catalogue import profile
+from atlas.catalogue.records import (OrganisationFormat, OrganisationResolver, ProfileFormat,
+                                     ToolFormat)
+from atlas.catalogue.services import organisation_upsert, tool_profiles_set, tools_upsert
 from atlas.core.records import Cells, RecordFormat
 from atlas.dataio.files import ImportFileError, detect_kind, read_records
 from atlas.helplines.records import HelplineFormat
@@ -139,7 +141,26 @@ class HelplineKind(ImportKind):
         return result
 
 
-KINDS = {k.name: k for k in (ToolKind(), OrganisationKind(), HelplineKind())}
+class ProfileKind(ImportKind):
+    format = ProfileFormat()
+
+    def write_all(self, records, report, context, progress=None):
+        """Every named tool's profile replaced in one transaction."""
+        started = time.perf_counter()
+        outcomes = tool_profiles_set({data["tool"]: _canonical(data["entries"])
+                                      for data in records})
+        report.lock_seconds = time.perf_counter() - started
+        if progress:
+            progress(len(records))
+        return outcomes
+
+
+def _canonical(entries):
+    cells = Cells({})
+    return profile.entries_check(entries, cells)
+
+
+KINDS = {k.name: k for k in (ToolKind(), OrganisationKind(), HelplineKind(), ProfileKind())}
 
 
 def import_file(path, *, kind: str | None = None, dry_run: bool = False,
@@ -152,13 +173,13 @@ def import_file(path, *, kind: str | None = None, dry_run: bool = False,
     records, header, where = read_records(path)
     kind = kind or detect_kind(header)
     if kind not in KINDS:
-        raise ImportFileError(path, "cannot tell whether this file holds tools, organisations or "
-                                    "helplines from its header; pass --kind")
+        raise ImportFileError(path, "cannot tell whether this file holds tools, organisations, "
+                                    "helplines or profiles from its header; pass --kind")
     spec = KINDS[kind]
     report = ImportReport(str(path), kind, rows=len(records))
     unknown = [h for h in header if h not in spec.columns
                and h not in ("short_description", "organisations", "deployments", "sources",
-                             "channels")]
+                             "channels", "profile")]
     for column in unknown:
         report.problems.append(FileProblem(str(path), 1, column, column,
                                            _("unknown column for %(kind)s") % {"kind": kind},
@@ -179,9 +200,13 @@ def import_file(path, *, kind: str | None = None, dry_run: bool = False,
                 if combined is not None:
                     valid[position[key]] = combined
                     continue
-                cells.fail("name", key[1], _("this helpline's own columns differ from line "
-                                             "%(first)s (only channel columns may differ)")
-                           % {"first": seen[key]})
+                if hasattr(spec.format, "merge_refusal"):
+                    cells.fail("item", data["entries"][0]["item"] if data["entries"] else "",
+                               spec.format.merge_refusal(seen[key]))
+                else:
+                    cells.fail("name", key[1], _("this helpline's own columns differ from line "
+                                                 "%(first)s (only channel columns may differ)")
+                               % {"first": seen[key]})
             elif key in seen:
                 column = "slug" if kind != "helplines" else "name"
                 cells.fail(column, key if isinstance(key, str) else key[1],

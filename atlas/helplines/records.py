@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 
+from atlas.core.languages import is_language_code
 from atlas.core.records import Cells, Problem, RecordFormat
 from atlas.geo.countries import is_country_code
 from atlas.helplines import hours as opening
@@ -30,13 +30,6 @@ _email = EmailValidator()
 # A channel's keys in the nested (JSON) form, and its columns in the long CSV form.
 _FLAT = {"kind": "channel", "note": "channel_note", "hours": "channel_hours"}
 _NESTED = {flat: nested for nested, flat in _FLAT.items()}
-
-
-def language_code_valid(code: str) -> bool:
-    """An ISO 639-1 code, or an ISO 639-3 code for a language without one."""
-    if len(code) == 2:
-        return pycountry.languages.get(alpha_2=code) is not None
-    return len(code) == 3 and pycountry.languages.get(alpha_3=code) is not None
 
 
 class HelplineFormat(RecordFormat):
@@ -96,7 +89,7 @@ class HelplineFormat(RecordFormat):
     def _languages(self, c):
         codes = [x.lower() for x in c.items("languages", max_length=3)]
         for code in codes:
-            if not language_code_valid(code):
+            if not is_language_code(code):
                 c.fail("languages", code, _("not an ISO 639 language code"))
         return codes
 

@@ -13,9 +13,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from atlas.core.languages import is_language_code
 from atlas.geo.countries import get_country
 from atlas.helplines import vocabularies as v
-from atlas.helplines.records import language_code_valid
 from atlas.helplines.selectors import helpline_countries, helpline_search
 
 
@@ -33,7 +33,7 @@ class LineFilters:
         def values(param, valid):
             return tuple(dict.fromkeys(x for x in request.GET.getlist(param) if valid(x)))
         return cls(values("topic", v.TOPICS.__contains__),
-                   values("language", language_code_valid),
+                   values("language", is_language_code),
                    values("channel", v.CHANNELS.__contains__),
                    request.GET.get("open_now") in ("1", "true", "on", "yes"))
 

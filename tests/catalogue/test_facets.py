@@ -23,7 +23,27 @@ def tool_values(tool):
         "region": {region_of(c) for c in countries} | ({"global"} if tool.is_global else set()),
         "cost": {tool.cost}, "access": {tool.access}, "status": {tool.status},
         "open_source": {tool.open_source},
+        "language": set(tool.languages), "victim_data": {tool.processes_victim_data},
+        **{param: {x for e in tool.profile if e["item"] == param
+                   for x in (e["value"] if isinstance(e["value"], list) else [e["value"]])}
+           for param in ("basic_phone", "offline", "self_hostable", "evaluation")},
     }
+
+
+def random_profile(rng):
+    """Some of the profile items the facets read, each with a source; others left unknown."""
+    entries = []
+    if rng.random() < .6:
+        entries.append({"item": "basic_phone", "value": rng.sample(["sms", "ussd", "ivr", "voice"],
+                                                                   rng.randint(1, 2))})
+    for item in ("offline", "self_hostable"):
+        if rng.random() < .5:
+            entries.append({"item": item, "value": rng.choice(["yes", "no"])})
+    for kind in rng.sample(["independent-evaluation", "peer-reviewed", "self-reported"],
+                           rng.randint(0, 2)):
+        entries.append({"item": "evaluation", "value": kind})
+    return [{**e, "source_url": "https://example.org/p", "source_title": "", "note": ""}
+            for e in entries]
 
 
 def brute_force(tools, selected, param, value):
@@ -47,7 +67,10 @@ def random_catalogue(tool_factory):
                      exploitation=rng.sample(list(v.EXPLOITATION.terms), rng.randint(0, 2)),
                      countries=rng.sample(COUNTRIES, rng.randint(0, 3)) + (["global"] if i % 9 == 0 else []),
                      cost=rng.choice(list(v.COST.terms)), status=rng.choice(list(v.STATUS.terms)),
-                     licence=rng.choice(["", "MIT", "proprietary"]))
+                     licence=rng.choice(["", "MIT", "proprietary"]),
+                     languages=rng.sample(["en", "fr", "sw", "bn"], rng.randint(0, 2)),
+                     processes_victim_data=rng.choice(["yes", "no", "unknown"]),
+                     profile=random_profile(rng))
     from atlas.catalogue.selectors import tools_with_relations
     return list(tools_with_relations())
 
@@ -58,6 +81,9 @@ def random_catalogue(tool_factory):
     {"purpose": ["victim-support", "training"], "region": ["africa"]},
     {"country": ["KE", "global"], "cost": ["free", "unknown"], "open_source": ["yes"]},
     {"technology": ["mobile-app"], "status": ["active"], "user": ["ngos", "workers"]},
+    {"basic_phone": ["sms", "ussd"], "offline": ["yes"], "language": ["sw"]},
+    {"evaluation": ["independent-evaluation"], "victim_data": ["no", "unknown"],
+     "self_hostable": ["yes"]},
 ])
 def test_facet_counts_match_brute_force(random_catalogue, selected):
     result = tool_search(**selected)
