@@ -211,7 +211,7 @@ CONTENT_SECURITY_POLICY = {
 CACHE_URL_SCHEMES = ("redis", "rediss", "unix")
 
 
-def caches_from_url(url, *, page_entries):
+def caches_from_url(url, *, page_entries, prefix="atlas"):
     """The CACHES setting for ATLAS_CACHE_URL (empty: per-process caches)."""
     if not url:
         return {
@@ -233,11 +233,13 @@ def caches_from_url(url, *, page_entries):
                 "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1,
                             "fallback_max_entries": entries}}
     # One prefix per cache: clearing the pages never touches the rate limit's counters.
-    return {"default": shared("atlas", 1000), "pages": shared("atlas-pages", page_entries)}
+    return {"default": shared(prefix, 1000), "pages": shared(f"{prefix}-pages", page_entries)}
 
 
 CACHES = caches_from_url(os.environ.get("ATLAS_CACHE_URL", "").strip(),
-                         page_entries=int(os.environ.get("ATLAS_PAGE_CACHE_ENTRIES", 2000)))
+                         page_entries=int(os.environ.get("ATLAS_PAGE_CACHE_ENTRIES", 2000)),
+                         # Two sites on one Redis (staging and production) need two prefixes.
+                         prefix=os.environ.get("ATLAS_CACHE_PREFIX", "").strip() or "atlas")
 
 # Submissions, stories and staff accounts (docs/curation.md).
 ATLAS_STORY_PUBLIC_KEY = os.environ.get("ATLAS_STORY_PUBLIC_KEY", "")
