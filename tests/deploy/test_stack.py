@@ -320,3 +320,27 @@ def test_a_killed_app_server_is_routed_around_and_no_submission_is_lost_or_doubl
         assert "client:" not in stack.nginx_error_log.read_text()
     finally:
         stack.restart_server(1)
+
+
+def test_the_runbook_commands_run_through_atlas_run(stack, tmp_path):
+    """docs/operations.md's `atlas-run` commands, against the stack's settings and database."""
+    def run(*args, **kwargs):
+        done = stack.atlas_run(*args, **kwargs)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+        return done.stdout + done.stderr
+
+    run("manage", "migrate")
+    assert "[ ]" not in run("manage", "showmigrations")
+    run("manage", "check", "--deploy", "--fail-level", "ERROR")
+    name = f"editor{uuid.uuid4().hex[:6]}"
+    run("accounts", "create", name, "--role", "curators", "--password-stdin",
+        input=f"runbook-{uuid.uuid4().hex}\n")
+    assert "otpauth://" in run("accounts", "totp", name)
+    run("accounts", "unlock", name)
+    first = run("keys", "generate", "--private-key", str(tmp_path / "key1.txt"))
+    assert "Public key written" in first
+    run("keys", "generate", "--force", "--private-key", str(tmp_path / "key2.txt"))
+    assert (tmp_path / "key1.txt").read_text() != (tmp_path / "key2.txt").read_text()
+    # The new public key is in force on the running servers: the story form accepts stories.
+    status, _h, html = Browser().get(stack.url, "/submit/story/")
+    assert status == 200 and 'name="text"' in html
