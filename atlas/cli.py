@@ -6,6 +6,7 @@ Thin: it parses arguments, sets Django up and calls services. Anything that writ
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import secrets
@@ -97,11 +98,12 @@ def cmd_serve(args) -> int:
     setup_django()
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
-    _finish_interrupted_imports()
-    _purge_outbox()
-    _load_default_if_empty()
-    call_command("collectstatic", interactive=False, verbosity=0)
+    with _startup_lock():
+        call_command("migrate", interactive=False, verbosity=0)
+        _finish_interrupted_imports()
+        _purge_outbox()
+        _load_default_if_empty()
+        call_command("collectstatic", interactive=False, verbosity=0)
     workers = str(args.workers or os.environ.get("WEB_CONCURRENCY", "2"))
     # Two threads per process: a slow client holds a thread, not a whole worker, while more
     # threads only contend for the interpreter lock (bench/RESULTS.md, "Worker model").
@@ -112,6 +114,43 @@ def cmd_serve(args) -> int:
     return 0
 
 
+# Any 64-bit number the Atlas alone uses for PostgreSQL's advisory lock (below).
+STARTUP_LOCK_ID = 0x41544C4153  # "ATLAS"
+
+
+@contextlib.contextmanager
+def _startup_lock():
+    """One `atlas serve` at a time migrates, loads the default dataset and collects static files.
+
+    Several app servers started together (systemd's atlas@8001 and atlas@8002, deploy/) would
+    otherwise run migrations twice on one database, load the dataset twice into an empty one,
+    and rewrite one data directory's static files under each other. A lock file in the data
+    directory orders the servers of one machine; on PostgreSQL an advisory lock orders those of
+    every machine. The second server finds everything done and goes straight on.
+    """
+    import fcntl
+
+    from django.db import connection
+    path = _data_dir() / "serve.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        on_postgresql = connection.vendor == "postgresql"
+        if on_postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [STARTUP_LOCK_ID])
+        try:
+            yield
+        finally:
+            if on_postgresql:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [STARTUP_LOCK_ID])
+            # The server must not inherit a connection opened before gunicorn forks.
+            connection.close()
+    finally:
+        os.close(fd)
+
+
 def gunicorn_command(*, host: str, port: str, workers: str, threads: str) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "atlas.wsgi:application", "--bind",
             f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "--workers", workers,
@@ -119,7 +158,15 @@ def gunicorn_command(*, host: str, port: str, workers: str, threads: str) -> lis
             # Access logs without client addresses, user agents or referrers, and without any
             # line for the submission pages (atlas/web/accesslog.py).
             "--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms',
-            "--logger-class", "atlas.web.accesslog.AccessLogger"]
+            "--logger-class", "atlas.web.accesslog.AccessLogger", *_no_control_socket()]
+
+
+def _no_control_socket() -> list[str]:
+    """Recent gunicorn (27 here) opens a control socket at ~/.gunicorn/gunicorn.ctl: one path for every app
+    server of an account, so a second server takes the first's socket (and systemd's
+    ProtectHome makes it fail). The Atlas does not use it."""
+    from gunicorn.config import Config
+    return ["--no-control-socket"] if "control_socket_disable" in Config().settings else []
 
 
 def _purge_outbox() -> None:

@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py                    # default dataset, Datasette beside it
     .venv/bin/python bench/load.py --size 10000       # a synthetic catalogue (imported first)
     .venv/bin/python bench/load.py --url http://127.0.0.1:8080 --no-datasette   # a running stack
+    .venv/bin/python bench/load.py --stack            # one app server against two behind nginx
 
 What it does, all on 127.0.0.1 and bounded in time (about 3 minutes with the defaults):
 1. A fresh data directory; `atlas serve` on a free port (migrate, default dataset or the
@@ -17,6 +18,11 @@ What it does, all on 127.0.0.1 and bounded in time (about 3 minutes with the def
    meaning-based matching (a sentence in another language) are reported apart.
 5. Datasette serving the same rows with the same facets, with its out-of-the-box settings, under
    the same wrk runs (list, search, record), and the ratios.
+
+--stack measures the reference deployment instead (scripts/stack.py: PostgreSQL, the shared
+Redis cache, app servers of one gunicorn worker each): the same mix, in the same run, against
+(a) one app server directly and (b) two app servers behind nginx, alternating --rounds times,
+and prints the ratio of (b) to (a). Needs nginx and Redis too.
 
 The load generator shares the machine's cores with the servers: the load average is printed with
 every figure. Needs wrk (Debian package; `make bench-deps` installs it).
@@ -361,6 +367,50 @@ def percentile(values, p):
     return values[max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))]
 
 
+def compare_stack(args, rng: random.Random, workdir: Path) -> dict:
+    """(a) one app server against (b) two behind nginx, same mix, same stack, same run."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("atlas_stack", ROOT / "scripts" / "stack.py")
+    stackmod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stackmod)
+    stack = stackmod.Stack(workdir / "stack", servers=2, workers=1, threads=args.threads or 2,
+                           database="atlas_stack")
+    results = {"setups": {}, "rounds": []}
+    stack.up(lifetime=3600)
+    try:
+        setups = {"one app server, PostgreSQL": stack.server_urls()[0],
+                  "two app servers behind nginx": stack.url}
+        print(f"Stack: nginx {stack.url}, app servers {', '.join(stack.server_urls())} "
+              f"(1 worker x {args.threads or 2} threads each), PostgreSQL {stack.database_url}, "
+              f"Redis {stack.cache_url}; load before: {loadavg()}")
+        sample = catalogue_sample(stack.url)
+        paths = [p for _k, p in mix_paths(sample, rng)]
+        for base in setups.values():
+            for path in paths[:200]:  # one pass: servers that have been up a while
+                get(base + path)
+        print(HEADER)
+        for round_no in range(1, args.rounds + 1):
+            figures = {}
+            for label, base in setups.items():
+                r = wrk(base, paths, seconds=args.seconds, connections=args.connections,
+                        workdir=workdir)
+                figures[label] = r
+                print(row(f"{label} ({round_no})", r))
+            one, two = figures.values()
+            ratio = two["rps"] / max(one["rps"], 0.01)
+            print(f"  round {round_no}: two behind nginx / one = {ratio:.2f}x")
+            results["rounds"].append({"figures": figures, "ratio": ratio})
+        total = [sum(r["figures"][label]["rps"] for r in results["rounds"]) for label in setups]
+        results["ratio"] = total[1] / max(total[0], 0.01)
+        results["errors"] = sum(f["errors"] + f["non2xx3xx"] for r in results["rounds"]
+                                for f in r["figures"].values())
+        print(f"\nall rounds: two behind nginx / one = {results['ratio']:.2f}x, "
+              f"errors {results['errors']}; load after: {loadavg()}")
+    finally:
+        stack.down()
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=425, help="425 (the default dataset) or a "
@@ -373,6 +423,9 @@ def main() -> int:
     parser.add_argument("--no-datasette", action="store_true")
     parser.add_argument("--cold", type=int, default=30, help="never-seen pages of each kind")
     parser.add_argument("--json", help="also write every figure to this file")
+    parser.add_argument("--stack", action="store_true", help="one app server against two "
+                        "behind nginx (scripts/stack.py), PostgreSQL and the shared cache")
+    parser.add_argument("--rounds", type=int, default=2, help="--stack: alternations")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: `make bench-deps` (Debian package wrk)")
@@ -381,6 +434,11 @@ def main() -> int:
     server = None
     results = {"size": args.size, "cpus": os.cpu_count(), "started": time.strftime("%F %T")}
     try:
+        if args.stack:
+            results.update(compare_stack(args, rng, workdir))
+            if args.json:
+                Path(args.json).write_text(json.dumps(results, indent=1))
+            return 0
         if args.url:
             base = args.url.rstrip("/")
         else:

@@ -202,15 +202,46 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Submissions, stories and staff accounts (docs/curation.md). The default cache is per process:
-# with several app servers, point CACHES at a shared cache so the submission rate limit is global.
-# "pages" holds rendered public pages (atlas/derived/pages.py); each entry is one page, gzipped
-# too, so ATLAS_PAGE_CACHE_ENTRIES bounds its memory (about 40 KB an entry).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
-              "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ATLAS_PAGE_CACHE_ENTRIES", 2000))}},
-}
+# Caches (docs/operations.md, "Shared cache"). "default" counts the submission rate limit;
+# "pages" holds rendered public pages (atlas/derived/pages.py), each entry one page and its gzip
+# copy (about 40 KB), so ATLAS_PAGE_CACHE_ENTRIES bounds a process's memory. Without
+# ATLAS_CACHE_URL both are per process: right for one server, but with several the rate limit
+# would be counted once per process. With it, every process shares one Redis; a process that
+# cannot reach it falls back to its own memory until it can (atlas/derived/sharedcache.py).
+CACHE_URL_SCHEMES = ("redis", "rediss", "unix")
+
+
+def caches_from_url(url, *, page_entries, prefix="atlas"):
+    """The CACHES setting for ATLAS_CACHE_URL (empty: per-process caches)."""
+    if not url:
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "pages", "OPTIONS": {"MAX_ENTRIES": page_entries}},
+        }
+    from urllib.parse import urlsplit
+    from django.core.exceptions import ImproperlyConfigured
+    if urlsplit(url).scheme not in CACHE_URL_SCHEMES:
+        raise ImproperlyConfigured(
+            "ATLAS_CACHE_URL must be a Redis URL (redis://host:6379/0, rediss://... or "
+            f"unix:///path/redis.sock?db=0), not {url.split('@')[-1]!r}")
+
+    def shared(prefix, entries):
+        return {"BACKEND": "atlas.derived.sharedcache.SharedRedisCache", "LOCATION": url,
+                "KEY_PREFIX": prefix,
+                # A Redis that does not answer within a second is taken as down (fallback).
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1,
+                            "fallback_max_entries": entries}}
+    # One prefix per cache: clearing the pages never touches the rate limit's counters.
+    return {"default": shared(prefix, 1000), "pages": shared(f"{prefix}-pages", page_entries)}
+
+
+CACHES = caches_from_url(os.environ.get("ATLAS_CACHE_URL", "").strip(),
+                         page_entries=int(os.environ.get("ATLAS_PAGE_CACHE_ENTRIES", 2000)),
+                         # Two sites on one Redis (staging and production) need two prefixes.
+                         prefix=os.environ.get("ATLAS_CACHE_PREFIX", "").strip() or "atlas")
+
+# Submissions, stories and staff accounts (docs/curation.md).
 ATLAS_STORY_PUBLIC_KEY = os.environ.get("ATLAS_STORY_PUBLIC_KEY", "")
 ATLAS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ATLAS_SUBMISSIONS_PER_HOUR", 60))
 ATLAS_STORY_PURGE_DAYS = int(os.environ.get("ATLAS_STORY_PURGE_DAYS", 180))
