@@ -47,13 +47,14 @@ system-deps:
 # browser tests (they check what a reader sees, which does not depend on the engine) and the
 # stack tests (their app servers are on PostgreSQL in both passes); then the
 # dependency audit, which fails on a known vulnerability but skips what it cannot check offline.
-# Tests run in parallel on every core (pytest-xdist; PYTEST_WORKERS=0 runs them in one process).
+# Tests run in parallel on every core (pytest-xdist; a module stays on one worker, so its
+# module-wide servers start once; PYTEST_WORKERS=0 runs them in one process).
 PYTEST_WORKERS ?= auto
 test: install-test system-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope
 	@if [ -n "$$ATLAS_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$ATLAS_TEST_DATABASE_URL), browser and stack tests excepted"; \
-	  ATLAS_DATABASE_URL="$$ATLAS_TEST_DATABASE_URL" $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not stack"; \
+	  ATLAS_DATABASE_URL="$$ATLAS_TEST_DATABASE_URL" $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not browser and not stack"; \
 	fi
 	@echo "== dependency audit (make audit for the strict one)"
 	@$(MAKE) --no-print-directory audit-deps >/dev/null 2>&1 || echo "pip-audit could not be installed"
