@@ -22,6 +22,10 @@ def _public_pages(tool, organisation):
         ("/tools/?q=zzzzqqq", None),  # no result: the empty state
         (tool.get_absolute_url(), None),
         (f"/tools/{tool.slug}/history/", None),
+        (f"/compare/?tools={tool.slug},{_other_tool(tool).slug}", None),
+        ("/finder/", None),
+        ("/finder/?role=shelter&country=KE&need=victim-support&constraint=free"
+         "&constraint=offline&constraint=language&language=sw&constraint=data_home", None),
         ("/organisations/", None),
         (organisation.get_absolute_url(), None),
         ("/helplines/", None),
@@ -38,6 +42,12 @@ def _public_pages(tool, organisation):
         ("/stories/", None),
         ("/account/login/", None),
     ]
+
+
+def _other_tool(tool):
+    """A second tool with a profile, to compare with the sample tool."""
+    from atlas.catalogue.models import Tool
+    return Tool.objects.exclude(pk=tool.pk).exclude(profile=[]).order_by("slug").first()
 
 
 def sample_records():
