@@ -91,3 +91,72 @@ def test_every_number_in_the_shipped_helplines_is_checked_by_libphonenumber():
             assert number(row["value"], row["country"], sourced=bool(row["source_url"])).dial
             checked += 1
     assert checked > 250
+
+
+# The December 2026 clean-up (issue 16): see "December 2026 clean-up" in atlas/data/README.md.
+RESEARCH = DATA_DIR.parent.parent / "docs" / "research" / "tools-2026-12"
+# name of a removed row -> the row it was folded into (its name is kept as an alias)
+FOLDED = {
+    "Khoya-Paya portal": "TrackChild",
+    "Aarambh India online CSAM reporting hotline": "IWF Reporting Portals (Africa and other countries)",
+    "WAKA Well": "Migrants as Messengers",
+    "Palantir Gotham for Polaris hotline data": "National Human Trafficking Hotline (US)",
+    "Digital Sex Crime Victim Support Center (Korea)":
+        "Korea joint digital sex crime monitoring and deletion system",
+}
+# research decisions that a re-check did not support (the README says why)
+NOT_REMOVED = {"Safe Travel app (Kemlu)"}
+
+
+def _tools_by_name():
+    return {row["name"]: row for row in _rows("tools.csv")}
+
+
+def _items(cell):
+    return [x.strip() for x in cell.split(";") if x.strip()]
+
+
+def test_rows_that_are_not_technology_tools_stay_removed_and_the_catalogue_keeps_over_400():
+    tools = _tools_by_name()
+    with open(RESEARCH / "cleanup-decisions.csv", encoding="utf-8", newline="") as fh:
+        removed = {d["name"] for d in csv.DictReader(fh) if d["action"] == "remove"}
+    assert len(removed) == 27
+    assert sorted((removed - NOT_REMOVED) & set(tools)) == []
+    assert len(tools) > 400
+
+
+def test_a_folded_rows_name_is_an_alias_of_the_row_it_was_merged_into():
+    tools = _tools_by_name()
+    for old, kept in FOLDED.items():
+        assert old not in tools
+        assert old in _items(tools[kept]["aliases"]), (old, kept)
+
+
+@pytest.mark.django_db
+def test_searching_a_folded_rows_name_finds_the_row_it_was_merged_into(default_dataset):
+    from atlas.catalogue.selectors import tool_search
+    for old, kept in FOLDED.items():
+        assert [t.name for t in tool_search(q=f'"{old}"').tools][:1] == [kept], old
+
+
+def test_no_tool_is_marked_active_on_an_old_source_alone():
+    stale = [row["name"] for row in _rows("tools.csv")
+             if row["status"] == "active" and "old" in _items(row["evidence"])]
+    assert stale == []
+
+
+def test_the_statuses_and_facts_issue_16_names_are_fixed():
+    tools = _tools_by_name()
+    assert tools["Delta 8.7"]["status"] == "dormant"
+    assert tools["Not For Sale Mxit trafficking survey"]["status"] == "discontinued"
+    htrs = tools["Human Trafficking Reporting System (HTRS)"]
+    assert htrs["status"] == "discontinued"
+    assert not urlsplit(htrs["source_url"]).netloc.startswith("uat.")  # not a test subdomain
+    bext = tools["bext360"]
+    assert "HN" not in _items(bext["countries"]) and bext["exploitation"] == ""
+    assert _items(tools["Out of the Shadows Index"]["organization"]) == [
+        "Economist Impact", "Ignite Philanthropy"]
+    childline = _items(tools["Childline 1098 (India)"]["organization"])
+    assert childline[0] == "Ministry of Women and Child Development (India)"
+    assert "Childline India Foundation" not in childline
+    assert tools["Ami Probashi"]["status"] == "discontinued"  # contracts ended April 2025
