@@ -63,6 +63,15 @@ def _profile_facet(param, item, label=None):
                  lambda row: profile.values(row["profile"], item), vocabulary=spec.vocabulary)
 
 
+def _data_protection(row):
+    """"published" when a privacy policy or an impact assessment is, "not-published" when a
+    source says there is no privacy policy; nothing while unknown."""
+    stated = {item: profile.values(row["profile"], item) for item in ("privacy_policy", "dpia")}
+    if "yes" in stated["privacy_policy"] or "yes" in stated["dpia"]:
+        return ("published",)
+    return ("not-published",) if "no" in stated["privacy_policy"] else ()
+
+
 def _global(row):
     return (GLOBAL,) if row["is_global"] else ()
 
@@ -98,6 +107,9 @@ FACETS: list[Facet] = [
     _profile_facet("self_hostable", "self_hostable"),
     _profile_facet("evaluation", "evaluation"),
     _scalar_facet("victim_data", "processes_victim_data", v.VICTIM_DATA),
+    _scalar_facet("survivors", "survivor_involvement", v.SURVIVORS),
+    Facet("data_protection", v.DATA_PROTECTION.label, ("profile",), _data_protection,
+          vocabulary=v.DATA_PROTECTION),
 ]
 
 

@@ -97,6 +97,17 @@ VICTIM_DATA = Vocabulary("victim_data", _("Processes victims' data"), {
     "unknown": pgettext_lazy("answer", "Unknown"),
 })
 
+SURVIVORS = Vocabulary("survivors", _("Survivors or workers involved"), {
+    "yes": _("Survivors or workers involved"),
+    "no": _("No survivor or worker involvement"),
+    "unknown": pgettext_lazy("answer", "Unknown"),
+})
+
+DATA_PROTECTION = Vocabulary("data_protection", _("Data-protection information"), {
+    "published": _("Privacy policy or impact assessment published"),
+    "not-published": _("No privacy policy published"),
+})
+
 OPEN_SOURCE = Vocabulary("open_source", _("Open source"), {
     "yes": _("Open source"),
     "no": _("Not open source"),

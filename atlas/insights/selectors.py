@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from babel.languages import get_official_languages
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.filters import ToolFilters
 from atlas.catalogue.selectors import SearchCounts, tool_search_counts
+from atlas.core.languages import language_name
 from atlas.geo.countries import GLOBAL, REGIONS, countries_in_region
 
 
@@ -110,6 +113,105 @@ def _open_source_chart(found: SearchCounts) -> Chart:
     return Chart("open-source", _("Open-source share"), description, bars, n)
 
 
+def _cross_chart(slug, title, found: SearchCounts, within: tuple[str, str], param: str,
+                 vocab, describe) -> Chart:
+    """The tools of one facet value (within), counted by another facet's values; a value no
+    source gives is counted as unknown."""
+    index = found.index
+    mask = found.mask & index.value_mask(*within)
+    n = mask.bit_count()
+    counts = index.value_counts(param, mask)
+    filters = found.filters
+    bars = [Bar(value, label, counts.get(value, 0),
+                filters.querystring(**{within[0]: (within[1],), param: (value,)}, page=1))
+            for value, label in vocab.choices]
+    if "unknown" not in vocab:
+        bars.append(Bar("unknown", pgettext("answer", "Unknown"),
+                        n - sum(counts.get(value, 0) for value in vocab.terms)))
+    return Chart(slug, title, describe(n, bars), bars, n)
+
+
+def _evidence_chart(slug, title, found: SearchCounts, param: str, choices) -> Chart:
+    """Per value of a facet: how many of its tools have evidence from outside (an independent
+    evaluation or a peer-reviewed study), as bars, the share in the description."""
+    index = found.index
+    evidence = index.value_mask("evaluation", "independent-evaluation") | \
+        index.value_mask("evaluation", "peer-reviewed")
+    bars, shares = [], []
+    for value, label in choices:
+        of_value = found.mask & index.value_mask(param, value)
+        total, with_evidence = of_value.bit_count(), (of_value & evidence).bit_count()
+        bars.append(Bar(value, label, with_evidence, _query(found.filters, param, value)))
+        if total:
+            shares.append(f"{label}: {with_evidence}/{total}")
+    description = _("Tools with an independent evaluation or a peer-reviewed study of their "
+                    "effect, out of all the tools of each value: %(shares)s.") % {
+        "shares": "; ".join(shares) or "-"}
+    return Chart(slug, title, description, bars, (found.mask & evidence).bit_count())
+
+
+def _language_gap_chart(found: SearchCounts) -> Chart:
+    """For each official language of the countries where the matching tools are deployed: how
+    many of the tools deployed there speak it. Languages with none are named."""
+    index = found.index
+    deployed = index.value_counts("country", found.mask)
+    speakers = {}
+    for country in deployed:
+        if country == GLOBAL:
+            continue
+        there = found.mask & index.value_mask("country", country)
+        for language in get_official_languages(country, de_facto=True):
+            speakers.setdefault(language, 0)
+            speakers[language] |= there & index.value_mask("language", language)
+    bars = [Bar(code, language_name(code), mask.bit_count() if mask else 0,
+                _query(found.filters, "language", code)) for code, mask in speakers.items()]
+    bars.sort(key=lambda b: (-b.count, b.label_text))
+    missing = [b.label_text for b in bars if not b.count]
+    description = _("%(languages)s languages are official where these tools are deployed; "
+                    "%(missing)s of them have no tool known to speak them%(names)s.") % {
+        "languages": len(bars), "missing": len(missing),
+        "names": (": " + ", ".join(missing[:30]) + ("…" if len(missing) > 30 else ""))
+        if missing else ""}
+    return Chart("language-gaps", _("Languages of the countries served, against the languages "
+                                    "tools speak"), description, bars,
+                 sum(1 for b in bars if b.count))
+
+
+def _share(part, whole):
+    return round(100 * part / whole) if whole else 0
+
+
+def responsible_charts(found: SearchCounts) -> list[Chart]:
+    """Charts of the responsible-technology profile (issue 16)."""
+    def survivors(n, bars):
+        yes = bars[0].count
+        return _("%(n)s tools process victims' data; survivors or workers took part in "
+                 "designing or running %(yes)s of them (%(share)s%%).") % {
+            "n": n, "yes": yes, "share": _share(yes, n)}
+
+    def protection(n, bars):
+        yes = bars[0].count
+        return _("%(n)s tools process victims' data; %(yes)s of them (%(share)s%%) publish a "
+                 "privacy policy or an impact assessment.") % {
+            "n": n, "yes": yes, "share": _share(yes, n)}
+    return [
+        _vocabulary_chart("victim-data", _("Tools that process victims' data"), v.VICTIM_DATA,
+                          "victim_data", found),
+        _cross_chart("victim-data-survivors", _("Tools that process victims' data, by survivor "
+                                                "involvement"), found, ("victim_data", "yes"),
+                     "survivors", v.SURVIVORS, survivors),
+        _cross_chart("victim-data-protection", _("Tools that process victims' data, by "
+                                                 "published data-protection information"),
+                     found, ("victim_data", "yes"), "data_protection", v.DATA_PROTECTION,
+                     protection),
+        _evidence_chart("evidence-purpose", _("Independent evidence by purpose"), found,
+                        "purpose", v.PURPOSES.choices),
+        _evidence_chart("evidence-region", _("Independent evidence by region"), found,
+                        "region", list(REGIONS.items())),
+        _language_gap_chart(found),
+    ]
+
+
 def insight_charts(*, filters: ToolFilters, found: SearchCounts | None = None) -> list[Chart]:
     """The charts of /insights/, in page order."""
     found = matching(filters) if found is None else found
@@ -121,6 +223,7 @@ def insight_charts(*, filters: ToolFilters, found: SearchCounts | None = None) -
         _region_chart(found),
         _year_chart(found),
         _open_source_chart(found),
+        *responsible_charts(found),
     ]
 
 

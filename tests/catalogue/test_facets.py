@@ -24,10 +24,18 @@ def tool_values(tool):
         "cost": {tool.cost}, "access": {tool.access}, "status": {tool.status},
         "open_source": {tool.open_source},
         "language": set(tool.languages), "victim_data": {tool.processes_victim_data},
+        "survivors": {tool.survivor_involvement}, "data_protection": data_protection(tool),
         **{param: {x for e in tool.profile if e["item"] == param
                    for x in (e["value"] if isinstance(e["value"], list) else [e["value"]])}
            for param in ("basic_phone", "offline", "self_hostable", "evaluation")},
     }
+
+
+def data_protection(tool):
+    said = {(e["item"], e["value"]) for e in tool.profile if isinstance(e["value"], str)}
+    if ("privacy_policy", "yes") in said or ("dpia", "yes") in said:
+        return {"published"}
+    return {"not-published"} if ("privacy_policy", "no") in said else set()
 
 
 def random_profile(rng):
@@ -38,6 +46,9 @@ def random_profile(rng):
                                                                    rng.randint(1, 2))})
     for item in ("offline", "self_hostable"):
         if rng.random() < .5:
+            entries.append({"item": item, "value": rng.choice(["yes", "no"])})
+    for item in ("privacy_policy", "dpia"):
+        if rng.random() < .4:
             entries.append({"item": item, "value": rng.choice(["yes", "no"])})
     for kind in rng.sample(["independent-evaluation", "peer-reviewed", "self-reported"],
                            rng.randint(0, 2)):
@@ -70,6 +81,7 @@ def random_catalogue(tool_factory):
                      licence=rng.choice(["", "MIT", "proprietary"]),
                      languages=rng.sample(["en", "fr", "sw", "bn"], rng.randint(0, 2)),
                      processes_victim_data=rng.choice(["yes", "no", "unknown"]),
+                     survivor_involvement=rng.choice(["yes", "no", "unknown"]),
                      profile=random_profile(rng))
     from atlas.catalogue.selectors import tools_with_relations
     return list(tools_with_relations())
@@ -84,6 +96,7 @@ def random_catalogue(tool_factory):
     {"basic_phone": ["sms", "ussd"], "offline": ["yes"], "language": ["sw"]},
     {"evaluation": ["independent-evaluation"], "victim_data": ["no", "unknown"],
      "self_hostable": ["yes"]},
+    {"victim_data": ["yes"], "survivors": ["no", "unknown"], "data_protection": ["published"]},
 ])
 def test_facet_counts_match_brute_force(random_catalogue, selected):
     result = tool_search(**selected)

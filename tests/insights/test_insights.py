@@ -36,8 +36,10 @@ def bars(c):
 
 def test_charts_count_tools_by_purpose_technology_user_region_year_and_licence(catalogue):
     charts = insight_charts(filters=ToolFilters())
-    assert [c.slug for c in charts] == ["purpose", "technology", "user", "region", "year",
-                                        "open-source"]
+    assert [c.slug for c in charts] == [
+        "purpose", "technology", "user", "region", "year", "open-source", "victim-data",
+        "victim-data-survivors", "victim-data-protection", "evidence-purpose",
+        "evidence-region", "language-gaps"]
     purpose = bars(chart(charts, "purpose"))
     assert purpose["supply-chain-transparency"] == 2 and purpose["training"] == 1
     assert purpose["worker-voice"] == 0  # every purpose is shown, gaps included
@@ -107,9 +109,9 @@ def test_insights_page_draws_accessible_svg_charts_with_tables_and_csv_links(cli
     html = client.get("/insights/?region=africa").content.decode()
     svgs = re.findall(r"<svg class=\"chart\"[^>]*>\s*<title id=\"([^\"]+)\">[^<]+</title>\s*"
                       r"<desc id=\"([^\"]+)\">[^<]+</desc>", html)
-    assert len(svgs) == 6
+    assert len(svgs) == 12
     assert 'role="img" aria-labelledby="chart-purpose-title chart-purpose-desc"' in html
-    assert html.count('<table class="data chart-table">') == 6
+    assert html.count('<table class="data chart-table">') == 12
     assert 'href="/insights/purpose.csv?region=africa" download' in html
     assert 'href="/insights/coverage/africa/?region=africa"' in html
     assert " style=" not in html and "<style" not in html
@@ -194,3 +196,32 @@ def test_insights_page_query_count_does_not_grow_with_the_catalogue(
     with django_assert_max_num_queries(6):
         response = client.get("/insights/?purpose=training")
     assert response.status_code == 200
+
+
+def _entry(item, value):
+    return {"item": item, "value": value, "source_url": "https://s.example/" + item,
+            "source_title": "", "note": ""}
+
+
+def test_responsible_technology_charts_count_what_the_profiles_say(tool_factory):
+    tool_factory("Case files", countries=["KE"], purposes=["victim-support"], languages=["sw"],
+                 processes_victim_data="yes", survivor_involvement="yes",
+                 profile=[_entry("privacy_policy", "yes"),
+                          _entry("evaluation", "independent-evaluation")])
+    tool_factory("Intake", countries=["KE"], purposes=["victim-support"],
+                 processes_victim_data="yes", profile=[_entry("privacy_policy", "no")])
+    tool_factory("Leaflets", countries=["BD"], purposes=["prevention-awareness"],
+                 processes_victim_data="no", profile=[_entry("evaluation", "self-reported")])
+    charts = insight_charts(filters=ToolFilters())
+    assert bars(chart(charts, "victim-data")) == {"yes": 2, "no": 1, "unknown": 0}
+    assert bars(chart(charts, "victim-data-survivors")) == {"yes": 1, "no": 0, "unknown": 1}
+    assert bars(chart(charts, "victim-data-protection")) == {
+        "published": 1, "not-published": 1, "unknown": 0}
+    assert "1 of them (50%)" in chart(charts, "victim-data-protection").description
+    evidence = bars(chart(charts, "evidence-purpose"))
+    assert evidence["victim-support"] == 1 and evidence["prevention-awareness"] == 0  # self-reported
+    assert "Victim and survivor support: 1/2" in chart(charts, "evidence-purpose").description
+    languages = bars(chart(charts, "language-gaps"))
+    assert languages["sw"] == 1 and languages["en"] == 0 and languages["bn"] == 0
+    assert "Bangla" in chart(charts, "language-gaps").description or \
+        "Bengali" in chart(charts, "language-gaps").description

@@ -136,6 +136,10 @@ class FacetIndex:
             mask &= other
         return mask.bit_count()
 
+    def value_mask(self, param: str, value: str) -> int:
+        """The bitset of the tools that carry one value of a facet (0 when none does)."""
+        return self.masks[param].get(value, 0)
+
     def value_counts(self, param: str, mask: int) -> dict[str, int]:
         """How many tools of the bitset carry each value of a facet (values with none left out)."""
         counts = {}
