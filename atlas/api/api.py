@@ -101,8 +101,9 @@ def _page_links(request, page, num_pages, params):
         query = urlencode([(k, val) for k, val in params if k != "page"]
                           + ([("page", str(n))] if n != 1 else []))
         return request.build_absolute_uri(request.path + ("?" + query if query else ""))
+    # Past the last page, `previous` is the last page, not the (empty) one before this one.
     return (link(page + 1) if page < num_pages else None,
-            link(page - 1) if page > 1 else None)
+            link(min(page - 1, num_pages)) if page > 1 else None)
 
 
 def _paginate(request, items, page, per_page, params):

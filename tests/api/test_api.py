@@ -304,3 +304,28 @@ def _operation_parameters(path):
     from atlas.api.api import api
     return api.get_openapi_schema()["paths"][path]["get"]["parameters"]
 
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_method_other_than_get_answers_405_in_the_error_shape(client, method):
+    response = getattr(client, method)("/api/v1/tools")
+    assert response.status_code == 405 and response.headers["Allow"] == "GET"
+    [error] = response.json()["errors"]
+    assert (error["field"], error["value"], error["allowed"]) == ("method", method.upper(),
+                                                                  ["GET"])
+    assert error["message"]
+
+
+def test_an_unknown_api_address_answers_404_in_the_error_shape(client, db):
+    response = client.get("/api/v1/no-such-endpoint?x=1")
+    assert response.status_code == 404
+    [error] = response.json()["errors"]
+    assert (error["field"], error["value"]) == ("path", "/api/v1/no-such-endpoint")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_page_past_the_last_is_empty_and_its_previous_link_is_the_last_page(client, catalogue):
+    data = client.get("/api/v1/tools?per_page=3&page=9").json()
+    assert data["results"] == [] and data["next"] is None
+    assert data["previous"].endswith("per_page=3&page=3")
+    data = client.get("/api/v1/organisations?page=5").json()
+    assert data["results"] == [] and data["previous"] == "http://testserver/api/v1/organisations"
