@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from django.http import Http404
@@ -14,16 +13,15 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 
+from atlas.api import openapi, params
 from atlas.api import schemas as s
 from atlas.api.docs import ServerRenderedDocs
 from atlas.catalogue import selectors
 from atlas.catalogue import vocabularies as v
-from atlas.catalogue.filters import MAX_PAGE, SORTS, ParamError, parse_filters
+from atlas.catalogue.filters import MAX_PAGE, ParamError, parse_filters
 from atlas.catalogue.serializers import search_result_as_dict, tool_as_dict
-from atlas.geo.countries import (GLOBAL, all_countries, country_name, get_country,
-                                 is_country_code)
+from atlas.geo.countries import GLOBAL, country_name, get_country
 from atlas.helplines import vocabularies as hv
-from atlas.helplines.models import HELPLINE_KINDS
 from atlas.helplines.selectors import helpline_search
 
 DEFAULT_PER_PAGE = 20
@@ -37,50 +35,17 @@ class BadRequest(Exception):
 
 
 class AtlasAPI(NinjaAPI):
-    def get_openapi_schema(self, **kwargs):
-        """The generated document, with the allowed values of each filter listed as an enum.
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The generated document, with the /tools filters of the facet registry, the allowed
+        values of every parameter and links between operations (atlas/api/openapi.py).
 
         The server also takes comma-separated lists and lower-case country codes, so the values
-        are checked by parse_filters (400 naming the value), not by the parameter types.
+        are checked by parse_filters and params.check (400 naming them), not by ninja's types.
         """
-        schema = super().get_openapi_schema(**kwargs)
-        enums = _parameter_enums()
-        for path, methods in schema["paths"].items():
-            for op in methods.values():
-                for param in op.get("parameters", []):
-                    key = (path.rsplit("/", 1)[-1], param["name"])
-                    if key in PATTERNS:
-                        param["schema"]["items"] = {"type": "string", "pattern": PATTERNS[key]}
-                    values = enums.get(key)
-                    if values is None:
-                        continue
-                    if param["schema"].get("type") == "array":
-                        param["schema"]["items"] = {"type": "string", "enum": values}
-                    else:
-                        param["schema"]["enum"] = values
-        return schema
-
-
-# Parameters checked by form rather than against a list (the codes are too many to list).
-PATTERNS = {("helplines", "language"): r"^[a-z]{2,3}$"}
-
-
-def _parameter_enums():
-    from atlas.catalogue.facets import FACETS
-    from atlas.geo.countries import REGIONS
-    countries = [c.code for c in all_countries()]
-    enums = {("tools", f.param): f.choices for f in FACETS if f.choices is not None}
-    enums.update({
-        ("tools", "country"): [GLOBAL, *countries], ("tools", "region"): [GLOBAL, *REGIONS],
-        ("tools", "sort"): list(SORTS),
-        ("organisations", "kind"): ["", *v.ORGANISATION_KINDS.terms],
-        ("organisations", "country"): ["", *countries],
-        # An empty value is refused like any unknown one (400), so the documents do not list it.
-        ("helplines", "country"): countries, ("helplines", "kind"): list(HELPLINE_KINDS),
-        ("helplines", "topic"): list(hv.TOPICS.terms),
-        ("helplines", "channel"): list(hv.CHANNELS.terms),
-    })
-    return enums
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return openapi.complete(schema, path_prefix.rstrip("/"))
 
 
 api = AtlasAPI(
@@ -88,7 +53,8 @@ api = AtlasAPI(
     version="1",
     description="Read-only open data: tools, organisations, countries, helplines and "
                 "vocabularies. Errors are JSON objects with an `errors` list naming the field, "
-                "the value and the problem.",
+                "the value, the problem and, for a parameter with a list of values, the values "
+                "it allows. An empty value is refused like an unknown one.",
     urls_namespace="api:v1",  # nested in atlas.api.urls (app "api")
     docs=ServerRenderedDocs(),
     docs_url="/docs",
@@ -135,8 +101,9 @@ def _page_links(request, page, num_pages, params):
         query = urlencode([(k, val) for k, val in params if k != "page"]
                           + ([("page", str(n))] if n != 1 else []))
         return request.build_absolute_uri(request.path + ("?" + query if query else ""))
+    # Past the last page, `previous` is the last page, not the (empty) one before this one.
     return (link(page + 1) if page < num_pages else None,
-            link(page - 1) if page > 1 else None)
+            link(min(page - 1, num_pages)) if page > 1 else None)
 
 
 def _paginate(request, items, page, per_page, params):
@@ -148,45 +115,30 @@ def _paginate(request, items, page, per_page, params):
             "results": items[(page - 1) * per_page:page * per_page]}
 
 
-_MULTI = "Repeat the parameter or separate values with commas; values of one filter combine " \
-         "with OR, filters with AND."
+def _filter_query(description):
+    return Query(None, description=description + " An empty value is refused (400).")
 
 
-def _facet_query(description=_MULTI):
-    return Query(None, description=description)
-
-
-def _choice_query(description):
-    return Query("", description=description)
-
-
+# The filters (one parameter per facet) are not arguments here: parse_filters reads them from the
+# registry, and the document lists them from it too (openapi.facet_parameters).
 @api.get("/tools", response={200: s.ToolPage, **ERRORS}, tags=["tools"],
          summary="Search and filter tools, with facet counts")
 def tools(request,
-          q: str = Query("", description="Full-text search (words, \"phrases\", -excluded)."),
-          purpose: list[str] = _facet_query(),
-          technology: list[str] = _facet_query(),
-          user: list[str] = _facet_query(),
-          exploitation: list[str] = _facet_query(),
-          region: list[str] = _facet_query("UN M49 region, or 'global'."),
-          country: list[str] = _facet_query("ISO 3166-1 alpha-2 code, or 'global'."),
-          cost: list[str] = _facet_query(),
-          access: list[str] = _facet_query(),
-          status: list[str] = _facet_query(),
-          open_source: list[str] = _facet_query(),
+          q: str = Query("", description="Full-text search (words, \"phrases\", -excluded); "
+                                         "may be empty."),
           sort: str = Query("relevance", description="Order of results."),
           page: int = Query(1, ge=1, le=MAX_PAGE),
           per_page: int = Query(DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE)):
     """The same parameters, results and facet counts as the /tools/ page. Ordered by relevance
     when there is a query, otherwise by name; ties are broken by record id, so pages are stable."""
-    filters, errors = parse_filters(request.GET)
+    filters, errors = parse_filters(request.GET, strict=True)
     if errors:
         raise BadRequest(errors)
     result = selectors.tool_search(filters, per_page=per_page)
     data = search_result_as_dict(result)
-    params = result.filters.as_params() + ([("per_page", str(per_page))]
-                                           if per_page != DEFAULT_PER_PAGE else [])
-    data["next"], data["previous"] = _page_links(request, result.page, result.num_pages, params)
+    kept = result.filters.as_params() + ([("per_page", str(per_page))]
+                                         if per_page != DEFAULT_PER_PAGE else [])
+    data["next"], data["previous"] = _page_links(request, result.page, result.num_pages, kept)
     return data
 
 
@@ -222,20 +174,18 @@ def _organisation_dict(org, tool_count):
 @api.get("/organisations", response={200: s.OrganisationPage, **ERRORS}, tags=["organisations"],
          summary="Organisations behind the tools, by name")
 def organisations(request,
-                  kind: str = _choice_query("Kind of organisation."),
-                  country: str = _choice_query("Headquarters country, ISO 3166-1 alpha-2."),
+                  kind: str | None = _filter_query("Kind of organisation."),
+                  country: str | None = _filter_query("Headquarters country, ISO 3166-1 "
+                                                      "alpha-2 (any case)."),
                   page: int = Query(1, ge=1, le=MAX_PAGE)):
-    errors = []
-    if kind and kind not in v.ORGANISATION_KINDS:
-        errors.append(ParamError("kind", kind[:100], _("Unknown value for this filter.")))
-    if country and not is_country_code(country.upper()):
-        errors.append(ParamError("country", country[:100], _("Unknown ISO 3166-1 country code.")))
+    errors = params.check("/organisations", request.GET)
     if errors:
         raise BadRequest(errors)
+    kind, country = kind or "", (country or "").upper()
     items = [_organisation_dict(o, o.tool_count) for o in
-             selectors.organisation_list(kind=kind, country=country.upper()).order_by("name", "pk")]
-    params = [(k, val) for k, val in (("kind", kind), ("country", country)) if val]
-    return _paginate(request, items, page, LIST_PER_PAGE, params)
+             selectors.organisation_list(kind=kind, country=country).order_by("name", "pk")]
+    kept = [(k, val) for k, val in (("kind", kind), ("country", country)) if val]
+    return _paginate(request, items, page, LIST_PER_PAGE, kept)
 
 
 @api.get("/organisations/{slug}", response={200: s.OrganisationDetail, **NOT_FOUND},
@@ -272,9 +222,6 @@ def countries(request):
     return {"count": len(rows), "results": rows}
 
 
-_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
-
-
 def _open(status):
     return None if status.state == "unknown" else status.is_open
 
@@ -302,36 +249,28 @@ def _helpline_dict(line) -> dict:
 @api.get("/helplines", response={200: s.HelplinePage, **ERRORS}, tags=["places"],
          summary="Helplines with their channels, hours and whether they are open now")
 def helplines(request,
-              country: str = _choice_query("ISO 3166-1 alpha-2 code."),
-              kind: str = _choice_query("Kind of helpline."),
-              topic: list[str] = _facet_query("Topic (values combine with OR)."),
-              language: list[str] = _facet_query("ISO 639 code of a language the line speaks "
-                                                 "(an unknown code matches no line)."),
-              channel: list[str] = _facet_query("Kind of channel (phone, sms, whatsapp...)."),
+              country: str | None = _filter_query("ISO 3166-1 alpha-2 code (any case)."),
+              kind: str | None = _filter_query("Kind of helpline."),
+              topic: list[str] = _filter_query("Topic (values combine with OR)."),
+              language: list[str] = _filter_query("ISO 639 code of a language the line speaks "
+                                                "(an unknown code matches no line)."),
+              channel: list[str] = _filter_query("Kind of channel (phone, sms, whatsapp...)."),
               open_now: bool = Query(False, description="Only lines open at this moment."),
               page: int = Query(1, ge=1, le=MAX_PAGE)):
     """Open ones first within a country. `open_now` is computed when the request is answered,
     in each line's time zone; public holidays are not known."""
-    errors = []
-    if "country" in request.GET and not is_country_code(country.upper()):
-        errors.append(ParamError("country", country[:100], _("Unknown ISO 3166-1 country code.")))
-    if "kind" in request.GET and kind not in HELPLINE_KINDS:
-        errors.append(ParamError("kind", kind[:100], _("Unknown value for this filter.")))
-    for param, values, valid in (("topic", topic, hv.TOPICS.__contains__),
-                                 ("language", language, _LANGUAGE_CODE.fullmatch),
-                                 ("channel", channel, hv.CHANNELS.__contains__)):
-        errors += [ParamError(param, value[:100], _("Unknown value for this filter."))
-                   for value in values or () if not valid(value)]
+    errors = params.check("/helplines", request.GET)
     if errors:
         raise BadRequest(errors)
-    lines = helpline_search(country=country.upper(), kind=kind, topics=topic or (),
+    country, kind = (country or "").upper(), kind or ""
+    lines = helpline_search(country=country, kind=kind, topics=topic or (),
                             languages=language or (), channels=channel or (), open_now=open_now)
     items = [_helpline_dict(line) for line in lines]
-    params = [(k, val) for k, val in (("country", country), ("kind", kind)) if val]
-    params += [(k, val) for k, values in (("topic", topic), ("language", language),
-                                          ("channel", channel)) for val in values or ()]
-    params += [("open_now", "1")] if open_now else []
-    response = _paginate(request, items, page, LIST_PER_PAGE, params)
+    kept = [(k, val) for k, val in (("country", country), ("kind", kind)) if val]
+    kept += [(k, val) for k, values in (("topic", topic), ("language", language),
+                                        ("channel", channel)) for val in values or ()]
+    kept += [("open_now", "1")] if open_now else []
+    response = _paginate(request, items, page, LIST_PER_PAGE, kept)
     request.atlas_valid_until = lines.valid_until
     return response
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 
+from django.http import JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 
 from atlas.derived import stamps
 
@@ -33,4 +35,28 @@ def open_data(view):
             # holds; the page cache keeps it no longer (atlas/derived/pages.py).
             response.valid_until = getattr(request, "atlas_valid_until", None)
         return response
+    return wrapped
+
+
+def error_response(field: str, value: str, message, status: int, allowed=None) -> JsonResponse:
+    """One error in the API's shape (atlas/api/schemas.py Error), outside a ninja operation."""
+    return JsonResponse({"errors": [{"field": field, "value": value[:100],
+                                     "message": str(message), "allowed": allowed}]},
+                        status=status)
+
+
+def json_method_errors(view):
+    """ninja answers a method an operation does not take with a bare text 405: answer it in the
+    API's error shape, keeping the Allow header."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405:
+            return response
+        allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
+        refused = error_response("method", request.method,
+                                 _("This address does not answer this method."), 405,
+                                 allowed=allowed)
+        refused["Allow"] = response.get("Allow", "")
+        return refused
     return wrapped

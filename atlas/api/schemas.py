@@ -8,8 +8,12 @@ from ninja import Field, Schema
 
 class Error(Schema):
     field: str = Field(description="The query parameter or path part that was not understood.")
-    value: str
-    message: str
+    value: str = Field(description="The value given (cut at 100 characters); empty when the "
+                                   "parameter was given without a value.")
+    message: str = Field(description="What is wrong, in the language of the request.")
+    allowed: list[str] | None = Field(None, description="Every value the parameter takes, when "
+                                                        "it takes values from a list; null "
+                                                        "otherwise.")
 
 
 class ErrorResponse(Schema):

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from atlas.api.http import error_response
 from atlas.api.site import site_url
 from atlas.catalogue.exporters import EXPORTERS, tools_for_export
 from atlas.catalogue.filters import parse_filters
@@ -42,6 +43,12 @@ def api_index(request, **kwargs):
         "openapi": absolute(reverse("api:v1:openapi-json")),
         "endpoints": list(schema_paths),
     })
+
+
+def api_not_found(request, **kwargs):
+    """Any other address under /api/v1/: a 404 in the API's error shape, not an HTML page."""
+    return error_response("path", request.path, _("No API endpoint at this address; see "
+                                                  "/api/v1/."), 404)
 
 
 def robots_txt(request):

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from atlas.catalogue import profile
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.licences import open_source_state
-from atlas.core.languages import is_language_code, language_name
-from atlas.geo.countries import GLOBAL, REGIONS, country_name, is_country_code, region_of
+from atlas.core.languages import is_language_code, iso639_1_codes, language_name
+from atlas.geo.countries import (GLOBAL, REGIONS, country_codes, country_name, is_country_code,
+                                 region_of)
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,17 @@ class Facet:
     vocabulary: v.Vocabulary | None = None  # a fixed list of values, with their labels
     # Values a tool takes from each country it is deployed in (country and region facets).
     from_deployment: Callable[[str], Iterable[str]] | None = None
-    valid: Callable[[str], bool] | None = None  # for facets without a vocabulary
+    # For facets without a vocabulary: every value allowed (the API lists them), and a fast test.
+    options: Callable[[], list[str]] | None = None
+    valid: Callable[[str], bool] | None = None  # defaults to membership of options()
     label_of: Callable[[str], object] | None = None
     normalise: Callable[[str], str] = str  # applied to values read from a query string
+    about: str = ""  # what the values are, for the API's document (English, as the document)
 
     def is_valid(self, value: str) -> bool:
-        return value in self.vocabulary if self.vocabulary is not None else self.valid(value)
+        if self.vocabulary is not None:
+            return value in self.vocabulary
+        return self.valid(value) if self.valid is not None else value in self.options()
 
     def value_label(self, value: str):
         return self.vocabulary.label_of(value) if self.vocabulary is not None \
@@ -45,6 +51,11 @@ class Facet:
     def choices(self) -> list[str] | None:
         """Every allowed value, when the facet has a fixed list (the API documents it)."""
         return list(self.vocabulary.terms) if self.vocabulary is not None else None
+
+    @property
+    def allowed(self) -> list[str]:
+        """Every value the query parameter takes: the API's enum and its 400s list them."""
+        return self.choices if self.vocabulary is not None else list(self.options())
 
 
 def _list_facet(param, field, vocab):
@@ -88,12 +99,16 @@ FACETS: list[Facet] = [
     _list_facet("exploitation", "exploitation", v.EXPLOITATION),
     Facet("region", _("Region"), ("is_global",), _global,
           from_deployment=lambda code: (region_of(code),) if region_of(code) else (),
-          valid=lambda value: value == GLOBAL or value in REGIONS,
+          options=lambda: [GLOBAL, *REGIONS],
+          about="A UN M49 region, or 'global' for tools offered internationally.",
           label_of=lambda value: _("Global") if value == GLOBAL else REGIONS.get(value, value)),
     Facet("country", _("Country"), ("is_global",), _global,
           from_deployment=lambda code: (code,),
+          options=lambda: [GLOBAL, *country_codes()],
           valid=lambda value: value == GLOBAL or is_country_code(value),
-          label_of=country_name, normalise=_country_code),
+          label_of=country_name, normalise=_country_code,
+          about="An ISO 3166-1 alpha-2 code (any case), or 'global' for tools offered "
+                "internationally."),
     _scalar_facet("cost", "cost", v.COST),
     _scalar_facet("access", "access", v.ACCESS),
     _scalar_facet("status", "status", v.STATUS),
@@ -101,7 +116,10 @@ FACETS: list[Facet] = [
           lambda row: (open_source_state(row["licence"]),), vocabulary=v.OPEN_SOURCE),
     # The responsible-technology profile (catalogue/profile.py).
     Facet("language", _("Interface language"), ("languages",), lambda row: row["languages"],
-          valid=is_language_code, label_of=language_name, normalise=str.lower),
+          options=lambda: list(iso639_1_codes()),
+          valid=lambda value: len(value) == 2 and is_language_code(value),
+          label_of=language_name, normalise=str.lower,
+          about="An ISO 639-1 code of a language the tool's interface speaks (any case)."),
     _profile_facet("basic_phone", "basic_phone"),
     _profile_facet("offline", "offline"),
     _profile_facet("self_hostable", "self_hostable"),

@@ -27,9 +27,16 @@ class ParamError:
     param: str
     value: str
     message: str
+    allowed: tuple[str, ...] | None = None  # every value the parameter takes, when they are listed
 
     def as_dict(self):
-        return {"field": self.param, "value": self.value, "message": str(self.message)}
+        return {"field": self.param, "value": self.value, "message": str(self.message),
+                "allowed": list(self.allowed) if self.allowed is not None else None}
+
+
+EMPTY_VALUE = _("An empty value is not allowed: give one of the allowed values, or leave the "
+                "parameter out.")
+UNKNOWN_VALUE = _("Unknown value for this filter.")
 
 
 @dataclass(frozen=True, init=False)
@@ -132,11 +139,12 @@ class ToolFilters:
         return urlencode(list(self.extra))
 
 
-def parse_filters(params, *, keep=()) -> tuple[ToolFilters, list[ParamError]]:
+def parse_filters(params, *, keep=(), strict=False) -> tuple[ToolFilters, list[ParamError]]:
     """Read filters from a QueryDict-like mapping (getlist); collect every problem.
 
     Invalid values are dropped from the returned filters and reported, so a page can still render
-    the rest while the API answers 400 with the same errors.
+    the rest while the API answers 400 with the same errors. Pages skip empty values, which GET
+    forms send for every field left blank; `strict` (the API) reports them like unknown ones.
     """
     errors = []
     selections = {}
@@ -146,18 +154,18 @@ def parse_filters(params, *, keep=()) -> tuple[ToolFilters, list[ParamError]]:
         for raw in params.getlist(facet.param)[:MAX_VALUES_PER_FACET]:
             for value in raw.split(","):
                 value = facet.normalise(value.strip())
-                if not value:
-                    continue
                 if facet.is_valid(value):
                     if value not in chosen:
                         chosen.append(value)
-                else:
+                elif value or strict:
                     errors.append(ParamError(facet.param, value[:100],
-                                             _("Unknown value for this filter.")))
+                                             UNKNOWN_VALUE if value else EMPTY_VALUE,
+                                             tuple(facet.allowed)))
         selections[facet.param] = tuple(chosen)
-    sort = params.get("sort") or "relevance"
+    sort = params.get("sort") or ("" if strict and "sort" in params else "relevance")
     if sort not in SORTS:
-        errors.append(ParamError("sort", sort[:100], _("Unknown sort order.")))
+        errors.append(ParamError("sort", sort[:100],
+                                 _("Unknown sort order.") if sort else EMPTY_VALUE, tuple(SORTS)))
         sort = "relevance"
     page = 1
     raw_page = params.get("page")

@@ -28,3 +28,9 @@ def is_language_code(code: str) -> bool:
     if len(code) == 2:
         return pycountry.languages.get(alpha_2=code) is not None
     return len(code) == 3 and pycountry.languages.get(alpha_3=code) is not None
+
+
+@memoised()
+def iso639_1_codes() -> tuple[str, ...]:
+    """Every two-letter ISO 639-1 code, sorted (a tool's interface languages use these)."""
+    return tuple(sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")))

@@ -90,6 +90,11 @@ def is_country_code(code: str) -> bool:
     return code in _countries()
 
 
+def country_codes() -> list[str]:
+    """Every ISO 3166-1 alpha-2 code the Atlas knows (and XK), in alphabetical order."""
+    return sorted(_countries())
+
+
 def country_name(code: str) -> str:
     """The country's name in the active language; the code itself if it is not a country."""
     if code == GLOBAL:

@@ -197,3 +197,135 @@ def test_api_root_lists_the_documentation_and_every_endpoint(client):
     assert data["documentation"] == "http://testserver/api/v1/docs"
     assert data["openapi"] == "http://testserver/api/v1/openapi.json"
     assert "/api/v1/tools/{slug}" in data["endpoints"]
+
+
+def _documented(path, name):
+    """The values the OpenAPI document allows for one query parameter (None when it has none)."""
+    from atlas.api.api import api
+    operation = api.get_openapi_schema()["paths"][path]["get"]
+    schema = next(p for p in operation["parameters"] if p["name"] == name)["schema"]
+    return schema.get("enum") or schema.get("items", {}).get("enum")
+
+
+def _empty_value_cases():
+    from atlas.catalogue.facets import FACETS
+    cases = [("/api/v1/tools", f.param) for f in FACETS] + [("/api/v1/tools", "sort")]
+    cases += [("/api/v1/organisations", "kind"), ("/api/v1/organisations", "country")]
+    cases += [("/api/v1/helplines", name) for name in ("country", "kind", "topic", "channel")]
+    return cases
+
+
+@pytest.mark.parametrize("path, name", _empty_value_cases())
+def test_an_empty_filter_value_answers_400_naming_the_parameter_and_the_allowed_values(
+        client, catalogue, path, name):
+    response = client.get(f"{path}?{name}=")
+    assert response.status_code == 400, response.content[:200]
+    [error] = response.json()["errors"]
+    assert (error["field"], error["value"]) == (name, "")
+    assert error["allowed"] == _documented(path, name) and "" not in error["allowed"]
+    assert "empty" in error["message"].lower()
+
+
+@pytest.mark.parametrize("query", ["status=", "purpose=training,", "purpose=,training",
+                                   "user=&purpose=training", "access=%20"])
+def test_an_empty_value_beside_good_ones_is_refused_too(client, catalogue, query):
+    response = client.get(f"/api/v1/tools?{query}")
+    assert response.status_code == 400
+    assert [e["value"] for e in response.json()["errors"]] == [""]
+
+
+@pytest.mark.parametrize("path, name, value", [
+    ("/api/v1/tools", "access", "nope"), ("/api/v1/tools", "country", "ZZ"),
+    ("/api/v1/tools", "sort", "random"), ("/api/v1/organisations", "kind", "bogus"),
+    ("/api/v1/organisations", "country", "XX"), ("/api/v1/helplines", "country", "XX"),
+    ("/api/v1/helplines", "topic", "nope"),
+])
+def test_an_unknown_value_answers_400_with_the_allowed_values(client, catalogue, path, name,
+                                                              value):
+    response = client.get(f"{path}?{name}={value}")
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["field"], error["value"]) == (name, value)
+    assert error["allowed"] == _documented(path, name)
+
+
+def test_a_parameter_without_a_list_of_values_says_what_it_takes_and_lists_none(client,
+                                                                                catalogue):
+    [error] = client.get("/api/v1/helplines?language=").json()["errors"]
+    assert error["field"] == "language" and error["allowed"] is None
+    assert "ISO 639" in error["message"]
+    [error] = client.get("/api/v1/tools?page=abc").json()["errors"]
+    assert error["field"] == "page" and error["allowed"] is None
+
+
+def test_the_tools_page_and_its_downloads_still_ignore_the_empty_values_a_form_sends(client,
+                                                                                     catalogue):
+    """A GET form sends every field, chosen or not: pages stay lenient, only the API is strict."""
+    assert client.get("/tools/?q=&status=&purpose=training").status_code == 200
+    assert client.get("/exports/tools.csv?status=").status_code == 200
+    assert client.get("/api/v1/tools?q=").status_code == 200  # free text may be empty
+
+
+def test_the_documented_enums_never_offer_an_empty_value(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, methods in schema["paths"].items():
+        for param in methods["get"].get("parameters", []):
+            values = param["schema"].get("enum") or param["schema"].get("items", {}).get("enum")
+            assert values is None or "" not in values, (path, param["name"])
+
+
+def test_every_operation_with_query_parameters_documents_its_400(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, methods in schema["paths"].items():
+        op = methods["get"]
+        if any(p["in"] == "query" for p in op.get("parameters", [])):
+            ref = op["responses"]["400"]["content"]["application/json"]["schema"]["$ref"]
+            assert ref.endswith("/ErrorResponse"), path
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["properties"]) == {"field", "value", "message", "allowed"}
+
+
+def test_the_tools_parameters_are_the_facet_registry(client, catalogue):
+    """A facet added to the registry is documented and checked by the API with no other edit."""
+    from atlas.catalogue.facets import FACETS, Facet, registered
+    params = [p["name"] for p in _operation_parameters("/api/v1/tools")]
+    assert params == ["q", *[f.param for f in FACETS], "sort", "page", "per_page"]
+    extra = Facet("decade", "Decade", ("year_launched",), lambda row: (),
+                  options=lambda: ["2000s", "2010s"])
+    with registered(extra):
+        assert _documented("/api/v1/tools", "decade") == ["2000s", "2010s"]
+        [error] = client.get("/api/v1/tools?decade=1990s").json()["errors"]
+        assert (error["field"], error["allowed"]) == ("decade", ["2000s", "2010s"])
+        assert client.get("/api/v1/tools?decade=").status_code == 400
+    assert "decade" not in [p["name"] for p in _operation_parameters("/api/v1/tools")]
+
+
+def _operation_parameters(path):
+    from atlas.api.api import api
+    return api.get_openapi_schema()["paths"][path]["get"]["parameters"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_method_other_than_get_answers_405_in_the_error_shape(client, method):
+    response = getattr(client, method)("/api/v1/tools")
+    assert response.status_code == 405 and response.headers["Allow"] == "GET"
+    [error] = response.json()["errors"]
+    assert (error["field"], error["value"], error["allowed"]) == ("method", method.upper(),
+                                                                  ["GET"])
+    assert error["message"]
+
+
+def test_an_unknown_api_address_answers_404_in_the_error_shape(client, db):
+    response = client.get("/api/v1/no-such-endpoint?x=1")
+    assert response.status_code == 404
+    [error] = response.json()["errors"]
+    assert (error["field"], error["value"]) == ("path", "/api/v1/no-such-endpoint")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_page_past_the_last_is_empty_and_its_previous_link_is_the_last_page(client, catalogue):
+    data = client.get("/api/v1/tools?per_page=3&page=9").json()
+    assert data["results"] == [] and data["next"] is None
+    assert data["previous"].endswith("per_page=3&page=3")
+    data = client.get("/api/v1/organisations?page=5").json()
+    assert data["results"] == [] and data["previous"] == "http://testserver/api/v1/organisations"
