@@ -74,6 +74,15 @@ class Source(Schema):
     date_read: str | None
 
 
+class ProfileEntry(Schema):
+    item: str = Field(description="A profile item (docs/data-format.md, Profiles).")
+    value: str | list[str] = Field(description="A code from the item's vocabulary, or a list of "
+                                               "codes for the list items (languages, ...).")
+    source_url: str = Field(description="The page that states it.")
+    source_title: str
+    note: str
+
+
 class ToolDetail(ToolSummary):
     long_description: str
     languages: list[str]
@@ -82,6 +91,9 @@ class ToolDetail(ToolSummary):
     processes_victim_data: str
     deployments: list[Deployment]
     sources: list[Source]
+    profile: list[ProfileEntry] = Field(default_factory=list, description="The responsible-technology profile: one "
+                                                    "entry per sourced item; an item not listed "
+                                                    "is unknown.")
 
 
 class FacetValue(Schema):

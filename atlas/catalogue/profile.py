@@ -185,8 +185,9 @@ def _value(item: Item, c: Cells):
     if not values:
         c.fail("value", "", gettext("required"))
     for value in values:
-        if item.kind == "languages" and not is_language_code(value.lower()):
-            c.fail("value", value, gettext("not an ISO 639 language code"))
+        if item.kind == "languages" and not (len(value) == 2 and is_language_code(value.lower())):
+            # Interface languages are the tool's `languages` field: ISO 639-1, as it takes.
+            c.fail("value", value, gettext("unknown ISO 639-1 language code"))
         elif item.vocabulary is not None and value not in item.vocabulary:
             c.fail("value", value, gettext("unknown value; expected one of: %(terms)s")
                    % {"terms": ", ".join(item.vocabulary.terms)})

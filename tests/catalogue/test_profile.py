@@ -43,7 +43,8 @@ def test_a_profile_file_replaces_the_profile_and_gives_mirrored_fields_their_val
 
 @pytest.mark.parametrize("row, column, reason", [
     ("lantern,hosting,moon,https://l.example/p,,", "value", "unknown value"),
-    ("lantern,languages,xx;en,https://l.example/p,,", "value", "not an ISO 639 language code"),
+    ("lantern,languages,xx;en,https://l.example/p,,", "value", "unknown ISO 639-1 language code"),
+    ("lantern,languages,lus;en,https://l.example/p,,", "value", "unknown ISO 639-1 language code"),
     ("lantern,offline,yes,ftp://l.example/p,,", "source_url", "URL scheme 'ftp'"),
     ("lantern,offline,yes,,,", "source_url", "required"),
     ("lantern,colour,blue,https://l.example/p,,", "item", "unknown profile item"),
