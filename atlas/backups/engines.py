@@ -13,11 +13,13 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from atlas.backups import BackupError
+from atlas.datafiles import data_dir
 
 # As long as the Atlas's own connections wait for SQLite's write lock (atlas/settings/base.py).
 SQLITE_TIMEOUT = 20
@@ -91,10 +93,10 @@ class SQLiteEngine:
         target = self._path(db)
         try:
             src = self._open_backup(path)
-            dst = sqlite3.connect(target, timeout=SQLITE_TIMEOUT)
         except sqlite3.Error as exc:
             raise _sqlite_failure(path, exc) from exc
         try:
+            dst = sqlite3.connect(target, timeout=SQLITE_TIMEOUT)
             # One write transaction on the target: other connections see the old database or
             # the restored one, never a mix, and a failure leaves the old one.
             src.backup(dst)
@@ -191,10 +193,11 @@ class PostgreSQLEngine:
             present = {name for (name,) in cursor.fetchall()}
         listing = "".join(line + "\n" for line in self._contents(path).splitlines()
                           if not _extension_entry(line, present))
-        list_path = path.with_name(path.name + ".list")
-        fd = os.open(list_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd, list_path = tempfile.mkstemp(prefix=".atlas-restore-", suffix=".list",
+                                         dir=data_dir())
         with os.fdopen(fd, "w") as fh:
             fh.write(listing)
+        list_path = Path(list_path)
         try:
             # One transaction: a damaged archive, or an object that cannot be replaced, leaves
             # the database as it was. --clean drops what the archive holds before creating it.

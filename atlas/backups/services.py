@@ -106,7 +106,11 @@ def rows_text(rows: dict[str, int], most: int = 6) -> str:
 def _private_file(directory: Path, stem: str):
     """A new empty file, 0600 from its creation, removed on leaving (with SQLite's companions)."""
     path = directory / f".{stem}.{secrets.token_hex(6)}.partial"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except OSError as exc:
+        raise BackupError(_("cannot write a file in %(path)s: %(reason)s. Nothing was changed.")
+                          % {"path": directory, "reason": exc.strerror}) from exc
     os.fchmod(fd, FILE_MODE)  # exactly 0600, even under a umask that would take the owner's bits
     os.close(fd)
     try:
@@ -194,15 +198,18 @@ def backup_restore(*, path, identities=(), force: bool = False) -> RestoreReport
     except OSError as exc:
         raise BackupError(_("cannot read %(path)s: %(reason)s") % {
             "path": path, "reason": exc.strerror}) from exc
-    with _private_file(_data_dir(), "atlas-restore") as plain:
+    with contextlib.ExitStack() as stack:
         source = path
         if sealing.is_sealed(head):
             if not identities:
                 raise BackupError(_("%(path)s is encrypted: pass --identity with the file of the "
                                     "age private key it was encrypted to. Nothing was changed.")
                                   % {"path": path})
-            sealing.unseal(source=path, dest=plain, identities=sealing.identities_load(identities))
-            source, head = plain, _head(plain)
+            keys = sealing.identities_load(identities)
+            # Decrypted into the data directory, private like the database it will become.
+            source = stack.enter_context(_private_file(_data_dir(), "atlas-restore"))
+            sealing.unseal(source=path, dest=source, identities=keys)
+            head = _head(source)
         _check_engine(engine_of_file(head), engine, path)
         try:
             engine.verify(source)

@@ -229,15 +229,26 @@ def test_an_encrypted_backup_is_unreadable_without_its_key_and_restores_with_it(
     assert out.returncode == 2 and "cannot decrypt" in out.stderr
     assert world.site.probe(target, counts=True)["tables"] == {}
     world.site.atlas("restore", world.sealed, "--identity", world.key_file, url=target)
+    assert not list((world.tmp / "var").glob(".atlas-*"))  # no decrypted copy is left behind
     restored = world.site.probe(target)
     assert restored["api"] == world.after["api"] and restored["export"] == world.after["export"]
 
 
-@pytest.mark.skipif(not shutil.which("age"), reason="the age command is not installed")
-def test_an_encrypted_backup_opens_with_the_age_command_without_the_atlas(world):
-    out = subprocess.run(["age", "--decrypt", "--identity", str(world.key_file),
-                          str(world.sealed)], capture_output=True, check=True)
-    assert out.stdout.startswith(MAGIC)
+@pytest.mark.skipif(not shutil.which("age-keygen"), reason="Debian's age is not installed")
+def test_backups_and_keys_work_with_the_age_command_without_the_atlas(world):
+    def age(*args):
+        return subprocess.run(["age", *map(str, args)], capture_output=True, check=True).stdout
+
+    assert age("--decrypt", "--identity", world.key_file, world.sealed).startswith(MAGIC)
+    key_file = world.tmp / "made-by-age-keygen.txt"
+    subprocess.run(["age-keygen", "-o", key_file], capture_output=True, check=True)
+    public = subprocess.run(["age-keygen", "-y", key_file], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    sealed = world.tmp / "to-age-keygen-key.age"
+    world.site.atlas("backup", sealed, "--recipient", public, url=world.restored)
+    assert age("--decrypt", "--identity", key_file, sealed).startswith(MAGIC)
+    from atlas.backups.sealing import identities_load
+    assert len(identities_load([key_file])) == 1
 
 
 def _damaged(path: Path, how: str, dest: Path) -> Path:
