@@ -48,9 +48,10 @@ class SQLiteEngine:
         if not source.is_file() or source.stat().st_size == 0:
             raise BackupError(_("there is no database at %(path)s; nothing was written.")
                               % {"path": source})
-        src = sqlite3.connect(source, timeout=SQLITE_TIMEOUT)
-        dst = sqlite3.connect(dest)
+        src = dst = None
         try:
+            src = sqlite3.connect(source, timeout=SQLITE_TIMEOUT)
+            dst = sqlite3.connect(dest)
             # All pages in one step: the copy is one read transaction on the source, so it is
             # the database at one moment, and in WAL mode writers carry on meanwhile. A copy in
             # several steps would start again after every write from another connection.
@@ -61,8 +62,9 @@ class SQLiteEngine:
             raise BackupError(_("the backup of %(path)s failed (%(reason)s); nothing was "
                                 "written.") % {"path": source, "reason": exc}) from exc
         finally:
-            dst.close()
-            src.close()
+            for conn in (dst, src):
+                if conn is not None:
+                    conn.close()
 
     def _check(self, conn, path) -> None:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
@@ -95,6 +97,7 @@ class SQLiteEngine:
             src = self._open_backup(path)
         except sqlite3.Error as exc:
             raise _sqlite_failure(path, exc) from exc
+        dst = None
         try:
             dst = sqlite3.connect(target, timeout=SQLITE_TIMEOUT)
             # One write transaction on the target: other connections see the old database or
@@ -105,7 +108,8 @@ class SQLiteEngine:
             raise BackupError(_("restoring into %(path)s failed (%(reason)s); nothing was "
                                 "changed.") % {"path": target, "reason": exc}) from exc
         finally:
-            dst.close()
+            if dst is not None:
+                dst.close()
             src.close()
 
 

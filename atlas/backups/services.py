@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -59,10 +59,17 @@ class RestoreReport:
 
 
 def engine_for_database():
+    """The engine of the configured database, once it answers."""
     engine = ENGINES.get(connection.vendor)
     if engine is None:
         raise BackupError(_("the Atlas cannot back up a %(vendor)s database.")
                           % {"vendor": connection.vendor})
+    try:
+        connection.ensure_connection()
+    except DatabaseError as exc:
+        raise BackupError(_("cannot reach %(target)s (%(reason)s). Nothing was changed.") % {
+            "target": engine.describe(connection.settings_dict),
+            "reason": str(exc).strip()}) from exc
     return engine
 
 

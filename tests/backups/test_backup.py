@@ -333,3 +333,16 @@ def test_the_database_owner_restores_where_a_superuser_created_the_unaccent_exte
         world.dbs.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         world.dbs.created.remove(name)
         world.dbs.sql(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_a_database_that_does_not_answer_is_named_without_a_traceback(world):
+    url = world.dbs.new("gone")
+    if POSTGRES:
+        world.dbs.sql(f'DROP DATABASE "{urlsplit(url).path.lstrip("/")}"')
+    else:
+        url = f"sqlite:///{world.tmp / 'no-such-directory' / 'atlas.sqlite3'}"
+    for args in (("backup", world.tmp), ("restore", world.plain)):
+        out = world.site.atlas(*args, url=url, check=False)
+        assert out.returncode == 2 and "Traceback" not in out.stderr
+        assert out.stderr.startswith("error: cannot reach the ") and "Nothing was changed" in \
+            out.stderr
