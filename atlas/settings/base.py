@@ -289,6 +289,10 @@ ATLAS_IMPORT_MAX_BYTES = int(os.environ.get("ATLAS_IMPORT_MAX_BYTES", 100 * 1024
 # Cross-language search with the bundled multilingual model (docs/translation.md).
 ATLAS_SEMANTIC_SEARCH = env_bool("ATLAS_SEMANTIC_SEARCH", True)
 
+# `atlas backup` encrypts to these age public keys (comma-separated) unless --recipient is given;
+# empty: backups are written unencrypted, 0600 (docs/backups.md).
+ATLAS_BACKUP_RECIPIENTS = env_list("ATLAS_BACKUP_RECIPIENT", [])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
