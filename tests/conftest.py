@@ -19,6 +19,17 @@ def _no_derived_data_from_other_tests():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_submission_budgets():
+    """Each test starts with every form's submission budget unspent (atlas/submissions/ratelimit.py)."""
+    from django.core.cache import cache
+
+    from atlas.submissions.ratelimit import counts
+    cache.clear()
+    counts.reset()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _source_language_after_each_test():
     """A request to /fr/... leaves French active in the test thread; start each test in English."""
     yield
