@@ -23,9 +23,11 @@ def _fresh_submission_budgets():
     """Each test starts with every form's submission budget unspent (atlas/submissions/ratelimit.py)."""
     from django.core.cache import cache
 
+    from atlas.submissions.gate import database
     from atlas.submissions.ratelimit import counts
     cache.clear()
     counts.reset()
+    database.refusing = False  # each test sees an outage's first log line
     yield
 
 

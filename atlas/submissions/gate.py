@@ -29,6 +29,9 @@ class _DatabaseState:
     refusing = False  # logged once per process until a submission is stored again
 
 
+database = _DatabaseState()
+
+
 class Gate:
     """One public form's request: admit a submission, or say why not and when to try again."""
 
@@ -76,8 +79,8 @@ class Gate:
         return max(settings.ATLAS_SUBMISSIONS_WAIT_SECONDS, full_for) if full_for else 0
 
     def stored(self) -> None:
-        if _DatabaseState.refusing:
-            _DatabaseState.refusing = False
+        if database.refusing:
+            database.refusing = False
             logger.warning("The database stores submissions again.")
 
     def give_back(self) -> None:
@@ -90,8 +93,8 @@ class Gate:
         """The database could not take the admitted submission."""
         self.give_back()
         self.status, self.retry_after = 503, RETRY_AFTER_UNAVAILABLE
-        if not _DatabaseState.refusing:  # once until it stores again; never the submission
-            _DatabaseState.refusing = True
+        if not database.refusing:  # once until it stores again; never the submission
+            database.refusing = True
             logger.warning("A submission could not be stored and its form was shown again: the "
                            "database refused the write (%s: %s).", type(exc).__name__, exc)
 
