@@ -56,7 +56,7 @@ def _payload(value: str) -> dict | None:
         return None
     try:
         data = json.loads(base64.b64decode(value, validate=True))
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, RecursionError):  # RecursionError: "[[[[..." nested deep
         return None
     if not isinstance(data, dict):
         return None

@@ -5,6 +5,8 @@ Budgets per form, spent only by submissions about to be stored; over budget a pr
 with its text and when to send it again. The shared-cache tests are in test_flood_cache.py.
 """
 
+import base64
+
 import pytest
 
 from atlas.submissions import ratelimit
@@ -176,6 +178,7 @@ def test_a_solved_challenge_is_good_once_and_for_its_own_form(client, budgets):
     "ImFsZ29yaXRobSBjaGFsbGVuZ2UgbnVtYmVyIHNhbHQgc2lnbmF0dXJlIg==",  # a string naming the keys
     "eyJhbGdvcml0aG0iOiAxLCAiY2hhbGxlbmdlIjogW10sICJudW1iZXIiOiAiMSIsICJzYWx0IjogMiwgInNpZ25h"
     "dHVyZSI6IG51bGx9",  # every field of the wrong type
+    base64.b64encode(b"[" * 1400).decode(),  # nested deeper than the parser's recursion limit
 ])
 def test_hostile_proofs_and_tickets_are_refused_with_the_form_never_a_500(client, budgets,
                                                                           payload):
@@ -186,7 +189,6 @@ def test_hostile_proofs_and_tickets_are_refused_with_the_form_never_a_500(client
 
 
 def test_a_forged_or_expired_proof_is_refused(client, budgets, clock):
-    import base64
     import json
     exhaust("tool", budgets)
     challenge = challenge_in(client.get("/submit/tool/").content.decode())
