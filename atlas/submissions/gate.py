@@ -102,6 +102,12 @@ class Gate:
         if self.status == 503:
             return _("The Atlas cannot store submissions just now. Nothing you wrote is lost: it "
                      "is in the form below. Please send it again in a minute.")
+        if self.kind == "helpline_report":
+            return ngettext(
+                "Many reports are arriving just now. Please press the button again in "
+                "%(seconds)d second.",
+                "Many reports are arriving just now. Please press the button again in "
+                "%(seconds)d seconds.", self.retry_after) % {"seconds": self.retry_after}
         return ngettext(
             "Many submissions are arriving just now. Nothing you wrote is lost: it is in the "
             "form below. Please send it again in %(seconds)d second.",

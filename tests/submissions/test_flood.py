@@ -243,7 +243,7 @@ def test_helpline_reports_have_their_own_budget(client, budgets, clock):
         client.post("/helplines/GB/report/", {"channel": channel.pk})
     refused = client.post("/helplines/GB/report/", {"channel": channel.pk})
     page = refused.content.decode()
-    assert refused.status_code == 429 and "send it again in 20 seconds" in page
+    assert refused.status_code == 429 and "press the button again in 20 seconds" in page
     assert f'name="channel" value="{channel.pk}"' in page
     again = client.post("/helplines/GB/report/", {"channel": channel.pk,
                                                   "altcha": solve(challenge_in(page))})
