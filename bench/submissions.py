@@ -78,7 +78,7 @@ def main():
     rng = random.Random(5)
     private, public = keypair_generate()
     settings.ATLAS_STORY_PUBLIC_KEY = public
-    settings.ATLAS_SUBMISSIONS_PER_HOUR = 10 ** 9
+    settings.ATLAS_SUBMISSIONS_PER_HOUR = settings.ATLAS_SUBMISSIONS_PER_MINUTE = 10 ** 9
     for size in args.sizes:
         if size:
             _grow(size)

@@ -19,6 +19,19 @@ def _no_derived_data_from_other_tests():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_submission_budgets():
+    """Each test starts with every form's submission budget unspent (atlas/submissions/ratelimit.py)."""
+    from django.core.cache import cache
+
+    from atlas.submissions.gate import database
+    from atlas.submissions.ratelimit import counts
+    cache.clear()
+    counts.reset()
+    database.refusing = False  # each test sees an outage's first log line
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _source_language_after_each_test():
     """A request to /fr/... leaves French active in the test thread; start each test in English."""
     yield

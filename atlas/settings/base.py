@@ -243,7 +243,20 @@ CACHES = caches_from_url(os.environ.get("ATLAS_CACHE_URL", "").strip(),
 
 # Submissions, stories and staff accounts (docs/curation.md).
 ATLAS_STORY_PUBLIC_KEY = os.environ.get("ATLAS_STORY_PUBLIC_KEY", "")
+# Submission budgets, per public form (a flood on one blocks no other), counted only for
+# submissions about to be stored. Beyond them a form asks for a proof of work that its script
+# solves in the background, or without JavaScript for a wait (docs/security.md, "Floods").
+ATLAS_SUBMISSIONS_PER_MINUTE = int(os.environ.get("ATLAS_SUBMISSIONS_PER_MINUTE", 10))
 ATLAS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ATLAS_SUBMISSIONS_PER_HOUR", 60))
+ATLAS_HELPLINE_REPORTS_PER_MINUTE = int(os.environ.get("ATLAS_HELPLINE_REPORTS_PER_MINUTE", 10))
+ATLAS_HELPLINE_REPORTS_PER_HOUR = int(os.environ.get("ATLAS_HELPLINE_REPORTS_PER_HOUR", 60))
+# The proof of work's range at the first level of pressure (about half of it is tried on average;
+# a phone does about 100,000 a second); it doubles with each further budget's worth stored.
+ATLAS_SUBMISSIONS_CHALLENGE_DIFFICULTY = int(
+    os.environ.get("ATLAS_SUBMISSIONS_CHALLENGE_DIFFICULTY", 50_000))
+# Without JavaScript: a form shown this long ago may be sent over budget, this many a minute.
+ATLAS_SUBMISSIONS_WAIT_SECONDS = int(os.environ.get("ATLAS_SUBMISSIONS_WAIT_SECONDS", 20))
+ATLAS_SUBMISSIONS_WAITED_PER_MINUTE = int(os.environ.get("ATLAS_SUBMISSIONS_WAITED_PER_MINUTE", 2))
 ATLAS_STORY_PURGE_DAYS = int(os.environ.get("ATLAS_STORY_PURGE_DAYS", 180))
 ATLAS_SUBMISSION_PURGE_DAYS = int(os.environ.get("ATLAS_SUBMISSION_PURGE_DAYS", 180))
 ATLAS_LOGIN_FAILURE_LIMIT = int(os.environ.get("ATLAS_LOGIN_FAILURE_LIMIT", 5))

@@ -245,6 +245,10 @@ class StoryForm(PublicForm):
                                 "story."))
 
 
+class HelplineReportForm(AccessibleForm):
+    """No field (the button names the channel); it carries the message of a refused report."""
+
+
 class RejectForm(AccessibleForm):
     reason = _text(_("Reason for rejecting"), 2000, min_length=3, rows=3,
                    help_text=_("Kept with the submission for other curators."))

@@ -17,15 +17,17 @@ from django.views.decorators.http import require_POST
 
 from atlas.catalogue import selectors as catalogue
 from atlas.catalogue.models import Organisation
+from atlas.core.database import DATABASE_UNAVAILABLE
 from atlas.geo.countries import get_country
 from atlas.helplines.models import Channel, Helpline
 from atlas.submissions import selectors
 from atlas.submissions.duplicates import tool_duplicates
 from atlas.submissions.contact import contact_relay, tool_contact_addresses
 from atlas.submissions.mail import mail_relay_enabled
-from atlas.submissions.forms import ContactForm, CorrectionForm, SolutionForm, StoryForm, ToolForm
+from atlas.submissions.forms import (ContactForm, CorrectionForm, HelplineReportForm, SolutionForm,
+                                     StoryForm, ToolForm)
+from atlas.submissions.gate import Gate
 from atlas.submissions.models import Submission
-from atlas.submissions.ratelimit import submission_allowed
 from atlas.submissions.records import tool_snapshot
 from atlas.submissions.services import story_submit, submission_create
 from atlas.submissions.stories import public_key
@@ -34,8 +36,8 @@ from atlas.submissions.stories import public_key
 MAX_BODY_BYTES = 256 * 1024
 
 
-def _refusal(request):
-    """A response refusing the POST (too large, or over the global rate limit), or None."""
+def _too_large(request):
+    """A response refusing a POST whose body is too large to read, or None."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -44,10 +46,6 @@ def _refusal(request):
         return render(request, "submissions/refused.html", {
             "message": _("This submission is too large. Please shorten it and try again.")},
             status=413)
-    if not submission_allowed():
-        return render(request, "submissions/refused.html", {
-            "message": _("The Atlas is receiving too many submissions just now. Please try "
-                         "again in an hour.")}, status=429)
     return None
 
 
@@ -57,17 +55,40 @@ def _thanks():
 
 def _received(request, form_class, **kwargs):
     """(form, None) for a public POST to read, or (None, response) when it ends before that:
-    too large or over the rate limit (refused), or a filled honeypot (thanks, nothing stored)."""
-    refusal = _refusal(request)
+    too large (refused), or a filled honeypot (thanks, nothing stored, no budget spent)."""
+    refusal = _too_large(request)
     if refusal:
         return None, refusal
     form = form_class(request.POST, **kwargs)
     return (None, _thanks()) if form.is_bot else (form, None)
 
 
-def _form_page(request, template, form, **context):
-    return render(request, template, {"form": form, **context},
-                  status=400 if form.errors else 200)
+def _stored(gate, form, write) -> bool:
+    """Admit a valid submission and write it; False, with the reason on the form, when it is over
+    its form's budget without a proof or a wait (429) or the database cannot take it (503)."""
+    if not gate.admit():
+        form.add_error(None, gate.message())
+        return False
+    try:
+        write()
+    except DATABASE_UNAVAILABLE as exc:
+        gate.unavailable(exc)
+        form.add_error(None, gate.message())
+        return False
+    gate.stored()
+    return True
+
+
+def _with_retry_after(response, gate):
+    if gate is not None and gate.status:
+        response["Retry-After"] = str(gate.retry_after)
+    return response
+
+
+def _form_page(request, template, form, gate=None, **context):
+    status = (gate.status if gate is not None and gate.status else 400 if form.errors else 200)
+    return _with_retry_after(render(request, template, {"form": form, "gate": gate, **context},
+                                    status=status), gate)
 
 
 def _tool_or_404(slug):
@@ -94,6 +115,7 @@ def _submitter(request):
 @never_cache
 def submit_tool(request):
     duplicates = []
+    gate = Gate("tool", request.POST)
     if request.method == "POST":
         form, done = _received(request, ToolForm,
                                confirm_duplicates="not_duplicate" in request.POST
@@ -105,16 +127,17 @@ def submit_tool(request):
             duplicates = tool_duplicates(name=d["name"], website=d["website"],
                                          description=d["description"])
             if not duplicates or d.get("not_duplicate"):
-                submission_create(kind=Submission.Kind.TOOL,
-                                  payload={**form.record(), "note": d["note"]},
-                                  duplicates=[t.slug for t, _why in duplicates],
-                                  submitted_by=_submitter(request))
-                return _thanks()
-            form = ToolForm(request.POST, confirm_duplicates=True)
-            form.is_valid()
+                if _stored(gate, form, lambda: submission_create(
+                        kind=Submission.Kind.TOOL, payload={**form.record(), "note": d["note"]},
+                        duplicates=[t.slug for t, _why in duplicates],
+                        submitted_by=_submitter(request))):
+                    return _thanks()
+            else:
+                form = ToolForm(request.POST, confirm_duplicates=True)
+                form.is_valid()
     else:
         form = ToolForm()
-    return _form_page(request, "submissions/tool_form.html", form, duplicates=duplicates)
+    return _form_page(request, "submissions/tool_form.html", form, gate, duplicates=duplicates)
 
 
 @never_cache
@@ -122,43 +145,46 @@ def submit_correction(request, slug):
     tool = _tool_or_404(slug)
     current = tool_snapshot(tool.pk)
     initial = CorrectionForm.initial_from(current)
+    gate = Gate("correction", request.POST)
     if request.method == "POST":
         form, done = _received(request, CorrectionForm, initial=initial)
         if done:
             return done
         if form.is_valid():
             changes = form.changes(current)
-            if changes:
-                d = form.cleaned_data
-                submission_create(kind=Submission.Kind.CORRECTION, tool=tool,
-                                  payload={"changes": changes, "source_url": d["source_url"],
-                                           "note": d["note"]},
-                                  submitted_by=_submitter(request))
+            d = form.cleaned_data
+            if not changes:
+                form.add_error(None, _("You have not changed anything: edit the fields that are "
+                                       "wrong, then send the form."))
+            elif _stored(gate, form, lambda: submission_create(
+                    kind=Submission.Kind.CORRECTION, tool=tool,
+                    payload={"changes": changes, "source_url": d["source_url"], "note": d["note"]},
+                    submitted_by=_submitter(request))):
                 return _thanks()
-            form.add_error(None, _("You have not changed anything: edit the fields that are "
-                                   "wrong, then send the form."))
     else:
         form = CorrectionForm(initial=initial)
     speaking_for = selectors.editor_organisation_for(user=request.user, tool=tool)
-    return _form_page(request, "submissions/correction_form.html", form, tool=tool,
+    return _form_page(request, "submissions/correction_form.html", form, gate, tool=tool,
                       speaking_for=speaking_for, editor_elsewhere=not speaking_for and bool(
                           selectors.editor_organisations(user=request.user)))
 
 
 @never_cache
 def submit_solution(request):
+    gate = Gate("solution", request.POST)
     if request.method == "POST":
         form, done = _received(request, SolutionForm)
         if done:
             return done
         if form.is_valid():
             payload = {k: v for k, v in form.cleaned_data.items() if k != "homepage"}
-            submission_create(kind=Submission.Kind.SOLUTION, payload=payload,
-                              submitted_by=_submitter(request))
-            return _thanks()
+            if _stored(gate, form, lambda: submission_create(
+                    kind=Submission.Kind.SOLUTION, payload=payload,
+                    submitted_by=_submitter(request))):
+                return _thanks()
     else:
         form = SolutionForm()
-    return _form_page(request, "submissions/solution_form.html", form)
+    return _form_page(request, "submissions/solution_form.html", form, gate)
 
 
 @csrf_exempt  # the button sits on cached public pages, which carry no per-visitor token
@@ -166,9 +192,10 @@ def submit_solution(request):
 @never_cache
 def helpline_report(request, code):
     """"This did not work": one tap on a channel files a report for curators. Nothing about the
-    visitor is kept; rate-limited like every public form. Exempt from CSRF because it can do
-    nothing a stranger could not do by pressing the button: file an anonymous report."""
-    refusal = _refusal(request)
+    visitor is kept; reports have their own budget, so a flood of them blocks no form. Exempt from
+    CSRF because it can do nothing a stranger could not do by pressing the button: file an
+    anonymous report."""
+    refusal = _too_large(request)
     if refusal:
         return refusal
     channel = Channel.objects.select_related("helpline").filter(
@@ -176,27 +203,36 @@ def helpline_report(request, code):
         helpline__country=code.upper()).first()
     if channel is None:
         raise Http404(_("No such number on this page."))
-    submission_create(kind=Submission.Kind.HELPLINE_REPORT, payload={
-        "country": channel.helpline.country, "helpline": channel.helpline.name,
-        "channel": channel.kind, "value": channel.value,
-        "title": f"{channel.helpline.name}: {channel.value}"})
-    return render(request, "submissions/helpline_reported.html", {
-        "helpline": channel.helpline, "channel": channel})
+    gate = Gate("helpline_report", request.POST)
+    form = HelplineReportForm({})
+    form.is_valid()  # no field: always valid, and then it can carry a message
+    if _stored(gate, form, lambda: submission_create(
+            kind=Submission.Kind.HELPLINE_REPORT, payload={
+                "country": channel.helpline.country, "helpline": channel.helpline.name,
+                "channel": channel.kind, "value": channel.value,
+                "title": f"{channel.helpline.name}: {channel.value}"})):
+        return render(request, "submissions/helpline_reported.html", {
+            "helpline": channel.helpline, "channel": channel})
+    # Over budget or not stored: the same button again, with the proof or the wait it needs.
+    return _form_page(request, "submissions/helpline_report_form.html", form, gate,
+                      helpline=channel.helpline, channel=channel)
 
 
 @never_cache
 def submit_story(request):
     accepting = public_key() is not None
+    gate = Gate("story", request.POST)
     if request.method == "POST" and accepting:
         form, done = _received(request, StoryForm)
         if done:
             return done
         if form.is_valid():
-            story_submit(story={k: v for k, v in form.cleaned_data.items() if k != "homepage"})
-            return _thanks()
+            story = {k: v for k, v in form.cleaned_data.items() if k != "homepage"}
+            if _stored(gate, form, lambda: story_submit(story=story)):
+                return _thanks()
     else:
         form = StoryForm()
-    return _form_page(request, "submissions/story_form.html", form, accepting=accepting)
+    return _form_page(request, "submissions/story_form.html", form, gate, accepting=accepting)
 
 
 def _history(request, *, title, back_url, back_label, records, also=None, several=False):
@@ -266,6 +302,7 @@ def contact(request, slug):
     relay = mail_relay_enabled()
     reachable = relay and bool(tool_contact_addresses(tool=tool))
     form = ContactForm()
+    gate = Gate("contact", request.POST)
     if request.method == "POST" and reachable:
         form, done = _received(request, ContactForm)
         if done:
@@ -273,15 +310,17 @@ def contact(request, slug):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                contact_relay(tool=tool, sender_name=d["name"], sender_email=d["email"],
-                              message=d["message"])
+                if _stored(gate, form, lambda: contact_relay(
+                        tool=tool, sender_name=d["name"], sender_email=d["email"],
+                        message=d["message"])):
+                    return render(request, "submissions/contact_sent.html", {"tool": tool})
             except (OSError, SMTPException):
                 # The mail server is down: the form comes back with the text, never a 500.
+                gate.give_back()
                 form.add_error(None, _("The message could not be sent just now. Please try "
                                        "again in a few minutes."))
                 return render(request, "submissions/contact_form.html", {
-                    "form": form, "tool": tool, "reachable": reachable, "relay": relay},
-                    status=503)
-            return render(request, "submissions/contact_sent.html", {"tool": tool})
-    return _form_page(request, "submissions/contact_form.html", form, tool=tool,
+                    "form": form, "gate": gate, "tool": tool, "reachable": reachable,
+                    "relay": relay}, status=503)
+    return _form_page(request, "submissions/contact_form.html", form, gate, tool=tool,
                       reachable=reachable, relay=relay)

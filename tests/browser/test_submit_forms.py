@@ -31,3 +31,51 @@ def test_a_curator_signs_in_with_the_authenticator_code_in_the_browser(live_serv
     page.click("main form button[type=submit]")
     page.wait_for_url(live_server.url + "/curate/")
     assert page.locator("h1").inner_text() == "Review queue"
+
+
+@pytest.fixture
+def story_key(settings):
+    from atlas.submissions.stories import keypair_generate
+    settings.ATLAS_STORY_PUBLIC_KEY = keypair_generate()[1]
+
+
+@pytest.mark.browser
+def test_under_a_flood_the_form_solves_its_challenge_and_goes_in_under_the_csp(live_server, page,
+                                                                             settings, story_key):
+    """challenge.js finds the proof of work with WebCrypto while the person writes; pressing Send
+    early sends the form as soon as it is found. No CSP violation, no inline code."""
+    from atlas.submissions import ratelimit
+    settings.ATLAS_SUBMISSIONS_CHALLENGE_DIFFICULTY = 50_000  # the default, as a person meets it
+    for _ in range(settings.ATLAS_SUBMISSIONS_PER_HOUR):  # the flood spent the hour's budget
+        ratelimit.spend("story", ratelimit.clock())
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else None)
+    page.goto(live_server.url + "/submit/story/")  # the search does not hold up the page
+    assert page.locator("input[name=altcha][data-challenge]").count() == 1
+    page.fill("#id_text", "The agency kept our passports after the lockdown started.")
+    page.check("input[name=consent][value=analysis-only]")
+    page.click("main form button[type=submit]")  # very likely before the check is done
+    page.wait_for_url(live_server.url + "/submit/thanks/", timeout=60_000)
+    assert Submission.objects.filter(kind="story").count() == 1
+    assert violations == []
+
+
+@pytest.mark.browser
+def test_under_a_flood_a_browser_without_javascript_is_told_to_wait_and_then_goes_in(
+        live_server, new_page, settings, story_key):
+    from atlas.submissions import ratelimit
+    settings.ATLAS_SUBMISSIONS_WAIT_SECONDS = 2
+    for _ in range(settings.ATLAS_SUBMISSIONS_PER_HOUR):
+        ratelimit.spend("story", ratelimit.clock())
+    page = new_page(java_script_enabled=False)
+    page.goto(live_server.url + "/submit/story/")
+    page.fill("#id_text", "The agency kept our passports after the lockdown started.")
+    page.check("input[name=consent][value=analysis-only]")
+    page.click("main form button[type=submit]")  # at once: sooner than the wait
+    alert = page.locator("main [role=alert]").inner_text()
+    assert "send it again in" in alert
+    assert page.input_value("#id_text") == "The agency kept our passports after the lockdown started."
+    page.wait_for_timeout(2500)  # a person reading the message
+    page.click("main form button[type=submit]")
+    page.wait_for_url(live_server.url + "/submit/thanks/")
+    assert Submission.objects.filter(kind="story").count() == 1

@@ -1,14 +1,29 @@
 import pytest
-from django.core.cache import cache
 
 from tests.accounts.fixtures import *  # noqa: F401,F403 - shared staff fixtures
 
 
+class Clock:
+    """The budgets' and wait tickets' clock, stopped: a test never straddles a minute."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
 @pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
+def clock(monkeypatch):
+    import time
+
+    from atlas.submissions import ratelimit
+    stopped = Clock(float(int(time.time() // 3600) * 3600 + 1800))  # mid-hour
+    monkeypatch.setattr(ratelimit, "clock", stopped)
+    return stopped
 
 
 @pytest.fixture

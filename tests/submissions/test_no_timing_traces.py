@@ -56,6 +56,25 @@ def test_djangos_warnings_about_refused_submissions_are_not_logged():
     assert keep.filter(record("/submit/story/", logging.ERROR))  # operators must see errors
 
 
+def test_a_submission_given_back_for_a_database_outage_leaves_no_timed_line(client, story_key,
+                                                                           monkeypatch, caplog):
+    """The form answered 503 on purpose (the text is given back): Django's "Service Unavailable"
+    line would date the attempt to the second. The outage itself is logged once, by the gate."""
+    from django.db import OperationalError
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+    monkeypatch.setattr("atlas.submissions.views.story_submit", locked)
+    caplog.set_level(logging.WARNING)
+    story = {"text": "A story that the database cannot take just now.", "country": "",
+             "tools": "", "consent": "analysis-only", "contact": ""}
+    assert client.post("/submit/story/", story).status_code == 503
+    keep = _console_filter()
+    passed = [r for r in caplog.records if keep.filter(r)]
+    assert [r.name for r in passed] == ["atlas.submissions.gate"]
+    assert "/submit/story/" not in passed[0].getMessage()
+
+
 def test_atlas_serve_runs_gunicorn_with_the_access_logger():
     from atlas.cli import gunicorn_command
     command = gunicorn_command(host="127.0.0.1", port="8000", workers="2", threads="2")

@@ -67,14 +67,16 @@ def test_oversized_submissions_are_refused_with_413(client, db):
     assert not Submission.objects.exists()
 
 
-def test_beyond_the_global_rate_limit_submissions_get_429(client, db, settings):
-    settings.ATLAS_SUBMISSIONS_PER_HOUR = 3
+def test_beyond_its_budget_a_form_answers_429_with_the_form_and_its_text(client, db, settings):
+    settings.ATLAS_SUBMISSIONS_PER_MINUTE = 3
     for i in range(3):
         assert client.post("/submit/tool/", {**VALID_TOOL, "name": f"Harbour Watch {i} "
                                              f"{'abcdefgh'[i] * 5}"}).status_code == 302
     response = client.post("/submit/tool/", {**VALID_TOOL, "name": "Another one entirely"})
     assert response.status_code == 429
-    assert "too many submissions" in response.content.decode()
+    page = response.content.decode()
+    assert "Many submissions are arriving just now" in page
+    assert 'value="Another one entirely"' in page
     assert Submission.objects.count() == 3
 
 
