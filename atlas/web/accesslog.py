@@ -2,7 +2,7 @@
 
 `atlas serve` runs gunicorn with AccessLogger: its access log never has client addresses, user
 agents or referrers (the log format), and has no line at all for a submission page (the forms,
-their thank-you page, "Contact the team"). A day-only date would not do: a line among lines timed
+their thank-you page, "Contact the team", a helpline's "This did not work" report). A day-only date would not do: a line among lines timed
 to the second is dated by its neighbours. Django's own lines about refused submissions (400,
 413, 429, and the 503 of a form given back during a database outage) on those paths are dropped
 for the same reason; server errors are kept, without the request body, because operators must
@@ -16,8 +16,10 @@ import re
 
 from gunicorn.glogging import Logger
 
-# /submit/..., /tools/<slug>/contact/, with or without a language prefix (/fr/, /zh-hans/).
-SUBMISSION_PATH = re.compile(r"^/(?:[a-z]{2,3}(?:-[a-z]+)?/)?(?:submit/|tools/[^/]+/contact/)")
+# /submit/..., /tools/<slug>/contact/, a helpline's "This did not work" report, with or without
+# a language prefix (/fr/, /zh-hans/).
+SUBMISSION_PATH = re.compile(r"^/(?:[a-z]{2,3}(?:-[a-z]+)?/)?(?:submit/|tools/[^/]+/contact/"
+                             r"|helplines/[^/]+/report/)")
 
 
 def is_submission_path(path: str) -> bool:

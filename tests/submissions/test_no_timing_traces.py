@@ -28,6 +28,8 @@ def test_submission_ids_do_not_tell_the_order_of_arrival(settings):
     ("/submit/", True), ("/submit/story/", True), ("/fr/submit/tool/", True),
     ("/zh-hans/submit/correction/x/", True), ("/tools/harbour-watch/contact/", True),
     ("/ar/tools/harbour-watch/contact/", True), ("/submit/thanks/", True),
+    ("/helplines/KE/report/", True), ("/fr/helplines/KE/report/", True),
+    ("/helplines/KE/", False),
     ("/tools/", False), ("/tools/harbour-watch/", False), ("/about/", False),
     ("/stories/", False), ("/fr/", False), ("/api/v1/tools", False)])
 def test_submission_paths_are_recognised_in_every_language(path, private):
