@@ -94,7 +94,16 @@ def pages(client) -> list[str]:
     return ["/", "/tools/", "/tools/?purpose=supply-chain-transparency", f"/tools/{slug}/",
             "/organisations/", "/helplines/", "/helplines/KE/", "/about/",
             "/map/", "/map/?purpose=supply-chain-transparency", "/insights/",
-            "/insights/coverage/asia/"]
+            "/insights/coverage/asia/", _compare_url(),
+            "/finder/", "/finder/?role=shelter&country=KE&need=victim-support&constraint=free"
+            "&constraint=offline&constraint=data_home"]
+
+
+def _compare_url() -> str:
+    """The four tools with the longest profiles side by side: the heaviest comparison."""
+    from atlas.catalogue.models import Tool
+    tools = sorted(Tool.objects.exclude(profile=[]), key=lambda t: -len(t.profile))[:4]
+    return "/compare/?tools=" + ",".join(t.slug for t in tools)
 
 
 def main(argv=None) -> int:
