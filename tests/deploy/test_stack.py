@@ -48,7 +48,9 @@ pytestmark = [
 def stack(tmp_path_factory):
     s = stackmod.Stack(tmp_path_factory.mktemp("stack"), servers=2, workers=1, threads=2,
                        database=f"atlas_stack_{uuid.uuid4().hex[:8]}",
+                       # The hourly budget is the one under test: the minute's is as large.
                        env={"ATLAS_SUBMISSIONS_PER_HOUR": str(LIMIT),
+                            "ATLAS_SUBMISSIONS_PER_MINUTE": str(LIMIT),
                             "ATLAS_SEMANTIC_SEARCH": "false"})
     s.up(lifetime=1800)
     yield s
