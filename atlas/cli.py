@@ -196,11 +196,13 @@ def _migrate_quietly() -> None:
 
 
 def _finish_interrupted_imports() -> None:
-    """Index the tools an import committed but could not index (it was killed half way)."""
+    """Index the tools in the search backlog: left by an import killed half way, or listed by an
+    upgrade that changed what search documents hold (migration catalogue/0011)."""
     from atlas.catalogue.services import search_backlog_process
     done = search_backlog_process()
     if done:
-        print(f"Indexed {done} tools left by an interrupted import.", file=sys.stderr)
+        print(f"Indexed {done} tools waiting for their search documents (an interrupted import "
+              f"or an upgrade).", file=sys.stderr)
 
 
 def cmd_import(args) -> int:

@@ -15,7 +15,7 @@ from atlas.catalogue.facets import facet as facet_spec
 from atlas.catalogue.filters import ToolFilters
 from atlas.catalogue.models import Deployment, Organisation, Tool, ToolOrganisation
 from atlas.catalogue.translations import active_translation_prefetch
-from atlas.catalogue.search import RANK_LIMIT, parse_query, text_match, text_rank
+from atlas.catalogue.search import RANK_LIMIT, parse_query, text_excluded, text_match, text_rank
 from atlas.catalogue.search.backends import RANKED_FIELDS
 from atlas.catalogue.search.index import current_index, positions_from_bits
 from atlas.catalogue.search.highlight import highlight
@@ -171,10 +171,14 @@ class TextMatches:
 
 
 def text_matches(q: str, index, *, ranked: bool) -> TextMatches:
-    """Tools matching the query by words, else by spelling or meaning (see semantic.py)."""
+    """Tools matching the query by words, else by spelling or meaning (see semantic.py); never
+    one matching an excluded word or phrase, whichever way it was found."""
     parsed = parse_query(q)
     if not parsed:
         return TextMatches(index.all_mask, parsed)
+    excluded = set(text_excluded(parsed))
+    if not parsed.groups:  # exclusions only: every other tool
+        return TextMatches(index.all_mask & ~index.mask_of_ids(excluded), parsed)
     ranks = None
     # In a catalogue small enough, ranking every match costs little: match and rank at once.
     if index.size <= RANK_LIMIT:
@@ -184,21 +188,28 @@ def text_matches(q: str, index, *, ranked: bool) -> TextMatches:
         matched = text_match(parsed)
         if ranked and len(matched) <= RANK_LIMIT:
             ranks = text_rank(parsed)
+    matched = [i for i in matched if i not in excluded]
     # Few matches by words: tools close in meaning, in any language, ranked after them. A
-    # sentence is matched by meaning before spelling; a word or two by spelling first.
-    semantic_only = semantic_additions(q, parsed, matched, index, sentence=True)
+    # sentence is matched by meaning before spelling; a word or two by spelling first. Both
+    # read what was typed less the exclusions ("-police" means nothing to either).
+    semantic_only = _kept(semantic_additions(parsed.text, parsed, matched, index, sentence=True),
+                          excluded)
     fuzzy_scores, suggestion = None, ""
     # A quoted phrase asks for exactly that: no spelling fallback.
-    if not matched and not semantic_only and not parsed.phrases:
-        fuzzy_scores = _fuzzy_matches(q, index)
+    if not matched and not semantic_only and not parsed.quoted:
+        fuzzy_scores = _kept(_fuzzy_matches(parsed.text, index), excluded)
         if fuzzy_scores:
             best = max(fuzzy_scores, key=fuzzy_scores.get)
             suggestion = next(name for name, tool_id in index.names if tool_id == best)
         matched = list(fuzzy_scores)
-    semantic_only = semantic_only or semantic_additions(q, parsed, matched, index,
-                                                        sentence=False)
+    semantic_only = semantic_only or _kept(
+        semantic_additions(parsed.text, parsed, matched, index, sentence=False), excluded)
     return TextMatches(index.mask_of_ids([*matched, *semantic_only]), parsed, ranks,
                        fuzzy_scores, semantic_only, suggestion)
+
+
+def _kept(scores: dict, excluded: set) -> dict:
+    return {i: score for i, score in scores.items() if i not in excluded}
 
 
 def _selection_masks(index, filters: ToolFilters) -> dict[str, int]:
@@ -304,7 +315,7 @@ def tool_search(filters: ToolFilters | None = None, /, *, per_page: int = PER_PA
     ordered = ordered_ids(index, final, min(count, page * per_page), filters.sort, text)
     tools = hydrate(ordered[(page - 1) * per_page:page * per_page])
     highlights = {}
-    if text.parsed:
+    if text.parsed.groups:
         highlights = {t.pk: {"name": highlight(t.name, text.parsed),
                              "description": highlight(t.short_description, text.parsed)}
                       for t in tools}
@@ -349,8 +360,8 @@ def ordered_ids(index, final: int, want: int, sort: str, text: TextMatches) -> l
     """The first `want` tool ids of the final set, in the requested order (step 3)."""
     if want <= 0:
         return []
-    if not text.parsed and sort == "relevance":
-        sort = "name"  # with no query there is no relevance to rank by
+    if not text.parsed.groups and sort == "relevance":
+        sort = "name"  # with no words to find (none, or exclusions only), nothing to rank by
     count = final.bit_count()
     if sort == "relevance":
         # Tiers: a match in the name (or an alias) ranks above one in the organisations,

@@ -21,11 +21,10 @@ from django.utils.translation import gettext as _
 
 from atlas.catalogue.filters import ToolFilters
 from atlas.catalogue.models import Deployment, Organisation, Tool
-from atlas.catalogue.search.documents import vocabulary_labels
+from atlas.catalogue.search.backends import stored_fields
+from atlas.catalogue.search.documents import document_for
 from atlas.catalogue.selectors import (tool_facet_values_all, tool_search, tool_search_counts,
                                        tools_with_relations)
-from atlas.catalogue.vocabularies import TOOL_LIST_VOCABULARIES
-from atlas.geo.countries import country_name
 from atlas.helplines.selectors import helpline_countries
 from atlas.offline.paths import (
     SiteMap, as_script, file_for, language_of, language_prefix, relative, rewrite_html,
@@ -397,15 +396,15 @@ def search_facets(search_file: str, prefix: str) -> dict:
 
 
 def search_records() -> list[dict]:
-    """One record per tool: the words it is found by and the facet values it carries."""
+    """One record per tool: what search-engine.js matches ("w": the tool's search document as
+    the databases store it, name, organisations and body as the parser's words, so the copy
+    finds what the site finds), what the results show and the facet values it carries."""
     records = []
-    for tool in tools_with_relations(Tool.objects.order_by("name")):
+    tools = tools_with_relations(Tool.objects.order_by("name")).prefetch_related("translations")
+    for tool in tools:
         orgs = [role.organisation.name for role in tool.roles.all()]
-        words = [*tool.aliases, *vocabulary_labels(
-                     {field: getattr(tool, field) for field in TOOL_LIST_VOCABULARIES}),
-                 *(country_name(d.country) for d in tool.deployments.all())]
         records.append({"s": tool.slug, "n": tool.name, "d": tool.short_description,
-                        "o": list(dict.fromkeys(orgs)), "t": " ; ".join(words),
+                        "o": list(dict.fromkeys(orgs)), "w": list(stored_fields(document_for(tool))),
                         "v": tool.is_verified, "f": tool_facet_values_all(tool)})
     return records
 

@@ -35,7 +35,7 @@ EXPORT_SETTINGS = {
     "STATIC_URL": "/static/",
 }
 # Static files every copy ships, whether or not a page links them: the offline machinery.
-ALWAYS_STATIC = ["/static/offline/search.js", pages.SHIM, pages.PAGE_SCRIPT, pages.UNPACK,
+ALWAYS_STATIC = ["/static/offline/search.js", "/static/offline/search-engine.js", pages.SHIM, pages.PAGE_SCRIPT, pages.UNPACK,
                  pages.QUICK_EXIT]
 
 

@@ -82,14 +82,16 @@ def test_and_is_a_word_not_an_operator(tool_factory):
 @hsettings(max_examples=60, deadline=None)
 @given(st.text(max_size=80))
 def test_any_text_is_a_valid_query(q):
-    from atlas.catalogue.search import text_match
+    from atlas.catalogue.search import text_excluded, text_match
     text_match(parse_query(q))  # must not raise on either backend
+    text_excluded(parse_query("-" + q))
 
 
 def test_parse_query_splits_terms_and_phrases():
     q = parse_query('hotline "supply chain" Kenya "unclosed')
-    assert q.terms == ("hotline", "kenya", "unclosed")
-    assert q.phrases == (("supply", "chain"),)
+    assert [(p.words, p.quoted) for p in q.parts] == [
+        (("hotline",), False), (("supply", "chain"), True), (("kenya",), False),
+        (("unclosed",), False)]
 
 
 def test_sort_by_name_and_newest(catalogue):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from atlas.catalogue.search.query import ParsedQuery
+from atlas.catalogue.search.query import ParsedQuery, Part, index_text
 
 # Fields in the order they rank: a match in the name (or an alias) ranks above a match in the
 # organisations, which ranks above a match only in the body.
@@ -16,24 +16,43 @@ RANK_LIMIT = 5000
 BM25_WEIGHTS = (10.0, 5.0, 1.0)
 
 
+def stored_fields(doc) -> tuple[str, str, str]:
+    """A document's three fields as both databases store them: the words of the parser, folded
+    and separated by spaces, so that neither database's own tokenizer or accent folding decides
+    what matches (they differed: "детей" was never found on SQLite, "line survivors" matched
+    across two fields on PostgreSQL)."""
+    return index_text(doc.name), index_text(doc.organisations), index_text(doc.body)
+
+
 class SQLiteFTS5:
+    # The `ascii` tokenizer splits the stored words at the spaces and keeps every non-ASCII
+    # character as it is (migration catalogue/0011).
     table = "catalogue_tool_fts"
 
+    def _part(self, part: Part) -> str:
+        # Every part is quoted, so FTS5 never sees an operator; "a b"* is a phrase whose last
+        # word is a prefix.
+        return '"' + " ".join(part.words) + '"' + ("*" if part.prefix else "")
+
     def match_expression(self, query: ParsedQuery) -> str:
-        # Every piece is quoted, so FTS5 never sees an operator; terms are word prefixes.
-        # One-letter terms match whole words only: as prefixes they would match almost everything.
-        parts = [f'"{t}"*' if len(t) > 1 else f'"{t}"' for t in query.terms]
-        parts += [f'"{" ".join(p)}"' for p in query.phrases]
-        return " AND ".join(parts)
+        return " AND ".join("(" + " OR ".join(self._part(p) for p in group) + ")"
+                            for group in query.groups)
+
+    def _ids(self, expression: str) -> list[int]:
+        # Ids only: computing bm25 for every match costs more than the rest of a search.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s",
+                           [expression])
+            return [row[0] for row in cursor.fetchall()]
 
     def match_ids(self, query: ParsedQuery, field: str | None = None) -> list[int]:
         expression = self.match_expression(query)
         if field:
             expression = f"{field} : ({expression})"
-        # Ids only: computing bm25 for every match costs more than the rest of a search.
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [expression])
-            return [row[0] for row in cursor.fetchall()]
+        return self._ids(expression)
+
+    def excluded_ids(self, query: ParsedQuery) -> list[int]:
+        return self._ids(" OR ".join(self._part(p) for p in query.excluded))
 
     def rank(self, query: ParsedQuery) -> dict[int, float]:
         """bm25 of every match (higher is better); its cost grows with the number of matches."""
@@ -49,7 +68,7 @@ class SQLiteFTS5:
             self._delete(cursor, ids)
             cursor.executemany(
                 f"INSERT INTO {self.table} (rowid, name, organisations, body) VALUES (%s, %s, %s, %s)",
-                [(d.tool_id, d.name, d.organisations, d.body) for d in docs])
+                [(d.tool_id, *stored_fields(d)) for d in docs])
 
     def remove(self, ids):
         with connection.cursor() as cursor:
@@ -67,43 +86,70 @@ class SQLiteFTS5:
                            chunk)
 
 
+# A tsvector keeps positions up to 16,383 and 256 of them per word.
+PG_MAX_POSITION = 16383
+PG_MAX_POSITIONS = 256
+
+
+def tsvector_literal(doc) -> str:
+    """A document as a tsvector literal: the parser's words with their positions, weighted A
+    (name), B (organisations) or C (body). No text search configuration sees them, so the
+    words stored are exactly those the parser makes of a query; a gap of one position between
+    fields keeps a phrase from running from one field into the next, as FTS5's columns do."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for text, weight in zip(stored_fields(doc), "ABC"):
+        for word in text.split():
+            position += 1
+            found = positions.setdefault(word, [])
+            if len(found) < PG_MAX_POSITIONS:
+                found.append(f"{min(position, PG_MAX_POSITION)}{weight}")
+        position += 1
+    return " ".join(f"'{word}':{','.join(found)}" for word, found in positions.items())
+
+
 class PostgresFullText:
     table = "catalogue_tool_search"
-    config = "atlas_search"
+
+    def _part(self, part: Part, weight: str) -> str:
+        # Words come from the parser (letters and digits only), so quoting them is enough. A
+        # weight label (A: name, B: organisations) restricts a word to that field.
+        last = len(part.words) - 1
+        lexemes = []
+        for i, word in enumerate(part.words):
+            label = ("*" if i == last and part.prefix else "") + weight
+            lexemes.append(f"'{word}'" + (f":{label}" if label else ""))
+        return "(" + " <-> ".join(lexemes) + ")"
 
     def tsquery(self, query: ParsedQuery, weight: str = "") -> str:
-        # Words come from the parser (letters and digits only), so quoting them is enough.
-        # A weight label (A: name, B: organisations) restricts a lexeme to that field.
-        parts = [f"'{t}':*{weight}" if len(t) > 1 else f"'{t}'" + (f":{weight}" if weight else "")
-                 for t in query.terms]
-        parts += ["(" + " <-> ".join(f"'{w}'" + (f":{weight}" if weight else "") for w in p) + ")"
-                  for p in query.phrases]
-        return " & ".join(parts)
+        return " & ".join("(" + " | ".join(self._part(p, weight) for p in group) + ")"
+                          for group in query.groups)
+
+    def _ids(self, tsquery: str) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT tool_id FROM {self.table} WHERE document @@ %s::tsquery",
+                           [tsquery])
+            return [row[0] for row in cursor.fetchall()]
 
     def match_ids(self, query: ParsedQuery, field: str | None = None) -> list[int]:
-        weight = {"name": "A", "organisations": "B", None: ""}[field]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT tool_id FROM {self.table} "
-                           f"WHERE document @@ to_tsquery('{self.config}', %s)",
-                           [self.tsquery(query, weight)])
-            return [row[0] for row in cursor.fetchall()]
+        return self._ids(self.tsquery(query, {"name": "A", "organisations": "B", None: ""}[field]))
+
+    def excluded_ids(self, query: ParsedQuery) -> list[int]:
+        return self._ids(" | ".join(self._part(p, "") for p in query.excluded))
 
     def rank(self, query: ParsedQuery) -> dict[int, float]:
         # ts_rank's weights are for D, C, B, A: A is the name, B organisations, C the body.
         sql = (f"SELECT tool_id, ts_rank('{{0, 0.1, 0.5, 1.0}}', document, q) FROM {self.table}, "
-               f"to_tsquery('{self.config}', %s) q WHERE document @@ q")
+               f"CAST(%s AS tsquery) q WHERE document @@ q")
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.tsquery(query)])
             return dict(cursor.fetchall())
 
     def index(self, docs):
-        sql = (f"INSERT INTO {self.table} (tool_id, document) VALUES (%s, "
-               f"setweight(to_tsvector('{self.config}', %s), 'A') || "
-               f"setweight(to_tsvector('{self.config}', %s), 'B') || "
-               f"setweight(to_tsvector('{self.config}', %s), 'C')) "
+        sql = (f"INSERT INTO {self.table} (tool_id, document) VALUES (%s, %s::tsvector) "
                f"ON CONFLICT (tool_id) DO UPDATE SET document = EXCLUDED.document")
         with connection.cursor() as cursor:
-            cursor.executemany(sql, [(d.tool_id, d.name, d.organisations, d.body) for d in docs])
+            cursor.executemany(sql, [(d.tool_id, tsvector_literal(d)) for d in docs])
 
     def remove(self, ids):
         with connection.cursor() as cursor:
@@ -127,15 +173,24 @@ def backend():
 
 
 def text_match(query: ParsedQuery, field: str | None = None) -> list[int]:
-    """Ids of the tools matching every term and phrase (within one field, if given)."""
-    if not query:
+    """Ids of the tools matching every group of the query (within one field, if given), its
+    exclusions not applied (text_excluded)."""
+    if not query.groups:
         return []
     return backend().match_ids(query, field)
 
 
+def text_excluded(query: ParsedQuery) -> list[int]:
+    """Ids of the tools matching any excluded word or phrase of the query."""
+    if not query.excluded:
+        return []
+    return backend().excluded_ids(query)
+
+
 def text_rank(query: ParsedQuery) -> dict[int, float]:
-    """Every matching tool with its full-text rank (higher first): one query, costlier per match."""
-    if not query:
+    """Every tool matching the query's groups with its full-text rank (higher first): one
+    query, costlier per match."""
+    if not query.groups:
         return {}
     return backend().rank(query)
 

@@ -10,16 +10,20 @@ from django.utils.safestring import SafeString, mark_safe
 from atlas.catalogue.search.query import ParsedQuery, fold
 
 
+# Word characters are letters and digits, as for the parser (query.words).
+_NOT_AFTER_WORD, _NOT_BEFORE_WORD, _BETWEEN = r"(?<![^\W_])", r"(?![^\W_])", r"[\W_]+"
+
+
 def highlight(text: str, query: ParsedQuery) -> SafeString:
-    if not text or not query:
+    if not text or not query.groups:
         return escape(text or "")
     folded = fold(text)
     spans = []
-    for term in query.terms:
-        # Word prefix: the term at the start of a word.
-        spans += [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(term), folded)]
-    for phrase in query.phrases:
-        pattern = r"(?<!\w)" + r"\W+".join(re.escape(w) for w in phrase) + r"(?!\w)"
+    for part in query.parts:
+        # The part's words at the start of a word, separated by anything that is not a word;
+        # the last one whole unless it is a prefix.
+        pattern = (_NOT_AFTER_WORD + _BETWEEN.join(re.escape(w) for w in part.words)
+                   + ("" if part.prefix else _NOT_BEFORE_WORD))
         spans += [m.span() for m in re.finditer(pattern, folded)]
     if not spans:
         return escape(text)

@@ -203,13 +203,14 @@ def _at_least(n: int, ids, index) -> bool:
 
 def semantic_additions(q: str, parsed, matched, index, *, sentence: bool) -> dict[int, float]:
     """The semantic matches tool_search adds to `matched` (word or spelling matches): only when
-    those are few, never for a quoted phrase (which asks for exactly those words).
+    those are few, never for a quoted phrase (which asks for exactly those words). `q` is what
+    was typed less its exclusions (ParsedQuery.text).
 
     tool_search asks twice: before its spelling fallback for a sentence (SENTENCE_WORDS words or
     more), whose near-spellings are noise (every "de" and "la" matches some name), and after it for
     a word or two, where a misspelt name is the likelier intent.
     """
-    if (not parsed or parsed.phrases or _at_least(FEW_TEXT_MATCHES, matched, index)
+    if (not parsed.groups or parsed.quoted or _at_least(FEW_TEXT_MATCHES, matched, index)
             or (len(parsed.all_words) >= SENTENCE_WORDS) != sentence):
         return {}
     already = set(matched)

@@ -1,43 +1,28 @@
 // Offline copy only: the tools search, run in the browser over a prebuilt index
 // (window.ATLAS_SEARCH.packed, one record per tool, and .facets, the labels in this language).
-// Same rules as the server's search: every word must match (case and accents ignored); values
-// within a facet combine with OR, facets with AND; facet counts leave out their own facet.
+// The text is matched by search-engine.js, with the site's grammar and words (docs/search.md);
+// values within a facet combine with OR, facets with AND; facet counts leave out their own facet.
 (function () {
   "use strict";
   // The records travel compressed (pages.py write_search_records): unpack.js, loaded before
   // this, unpacks them. Without DecompressionStream the page keeps its "needs JavaScript" note.
   const loaded = window.ATLAS_SEARCH;
-  if (!loaded || !loaded.packed || !window.DecompressionStream || !window.atlasUnpack) return;
+  if (!loaded || !loaded.packed || !window.DecompressionStream || !window.atlasUnpack ||
+      !window.atlasSearchEngine) return;
   window.atlasUnpack(loaded.packed).then((tools) => start({ ...loaded, tools }));
 
   function start(data) {
     const form = document.querySelector("[data-offline-search]");
     if (!data || !data.tools || !data.facets || !form) return;
 
-    const fold = (text) => (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-    const words = (text) => fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     const facets = data.facets.facets;
-    const records = data.tools.map((t) => ({
-      ...t,
-      name: fold(t.n),
-      body: fold([t.d, t.t, ...t.o].join(" ; ")),
-    }));
+    const records = data.tools;
 
     function el(tag, attrs, text) {
       const node = document.createElement(tag);
       for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
       if (text) node.textContent = text;
       return node;
-    }
-
-    function score(record, terms) {
-      let total = 0;
-      for (const term of terms) {
-        if (record.name.includes(term)) total += 3;
-        else if (record.body.includes(term)) total += 1;
-        else return 0;
-      }
-      return total;
     }
 
     function matchesFacets(record, selected, except) {
@@ -64,16 +49,10 @@
       const params = new URLSearchParams(location.search);
       const q = params.get("q") || "";
       form.querySelector("[name=q]").value = q;
-      const terms = words(q);
       const selected = facets.map((f) => [f.param, params.getAll(f.param)]);
-      const textMatches = records
-        .map((r) => [r, terms.length ? score(r, terms) : 1])
-        .filter(([, s]) => s > 0);
-      const results = textMatches
-        .filter(([r]) => matchesFacets(r, selected, null))
-        .sort((a, b) => b[1] - a[1] || a[0].n.localeCompare(b[0].n));
-      renderResults(results.map(([r]) => r));
-      renderFacets(params, selected, textMatches.map(([r]) => r));
+      const textMatches = window.atlasSearchEngine.search(records, q);  // best first
+      renderResults(textMatches.filter((r) => matchesFacets(r, selected, null)));
+      renderFacets(params, selected, textMatches);
     }
 
     function renderResults(results) {
