@@ -30,7 +30,8 @@ from atlas.offline.paths import (
     SiteMap, as_script, file_for, language_of, language_prefix, relative, rewrite_html,
     rewrite_json_urls,
 )
-from atlas.offline.packing import PACK_FILE, pack_script, packed, packed_json_script, split_page
+from atlas.offline.packing import (MAIN_ELEMENT, NOTE_SLOT, PACK_FILE, PIECE_SLOT, pack_script,
+                                   packed, packed_json_script, split_page)
 
 SEARCH_RECORDS = "offline/search-tools.js"
 SHAPES = "offline/shapes.js"
@@ -44,6 +45,11 @@ QUICK_EXIT = "/static/atlas/js/quick-exit.js"
 # of the pages, and their bodies repeat the same navigation and labels, so one bundle
 # compresses them about tenfold.
 PACKED_VIEWS = {"catalogue:tool_detail", "catalogue:organisation_detail", "helplines:country"}
+# Packed pages that keep their <main> in the page file, shown with or without JavaScript: their
+# bundle holds only the frame (navigation, language switcher) and the safety note, which
+# page.js puts around it. A country's helplines must work without JavaScript; kept in the
+# bundle as well, every line was stored twice (0.4 MB over the six languages).
+MAIN_IN_PAGE = {"helplines:country"}
 # What a packed page's file keeps of its <head>: the rest comes with its bundle.
 STUB_HEAD = re.compile(r'<meta charset="utf-8">|<meta name="viewport"[^>]*>|<title>.*?</title>',
                        re.S)
@@ -52,7 +58,8 @@ SAFETY_NOTE = re.compile(r'<aside class="safety-note".*?</aside>', re.S)
 SAFETY_BAR = re.compile(r'<div class="safety-bar">.*?</div>', re.S)
 # What a packed tool or organisation page shows without JavaScript (or where page.js cannot
 # run): a tool's name, summary and how reliable its record is; an organisation's name and
-# its tools (links to their pages, so the records can still be browsed).
+# its tools (links to their pages, so the records can still be browsed). Each pattern's group is
+# one element, between the quick exit and the link to the helplines (page.js counts on it).
 SUMMARIES = {
     "catalogue:tool_detail": [re.compile(r'<article class="tool">\s*(<header>.*?</header>)', re.S),
                               re.compile(r'(<p class="badge [^"]*">.*?</p>)', re.S)],
@@ -286,46 +293,66 @@ class LanguageExport:
         and page.js), plus what shows without JavaScript."""
         head, body = split_page(text)
         section, key = posixpath.split(posixpath.dirname(page_file))
-        pack = self.packs.setdefault(section, {"bodies": {}, "head": []})
+        pack = self.packs.setdefault(section, {"bodies": {}, "head": [], "note": None,
+                                               "own_main": set()})
+        # What shows without JavaScript is in the page file: the bundle's copy of the body
+        # refers to those pieces (page.js takes them from the page's <noscript>) rather than
+        # holding them twice (0.7 MB over the six languages).
+        pieces = []
+        for pattern in SUMMARIES.get(view, ()):
+            match = pattern.search(body)
+            if match:
+                pieces.append(match.group(1))
+                body = (body[:match.start(1)] + PIECE_SLOT.format(len(pieces) - 1)
+                        + body[match.end(1):])
         pack["bodies"][key] = body
         if not pack["head"]:  # every page of a section sits at the same depth: same links
             pack["head"] = [*STYLESHEET.findall(head), relative(page_file, file_for(UNPACK)),
                             relative(page_file, file_for(PAGE_SCRIPT))]
         found.update([UNPACK, PAGE_SCRIPT])
-        if view == "helplines:country":
-            # A country's helplines show without JavaScript too (or where page.js cannot run),
-            # with the quick exit, without the navigation and the safety note (the helplines
-            # index has them).
-            safety_bar = SAFETY_BAR.search(body)
-            main = SAFETY_NOTE.sub("", body[body.index("<main") + len("<main"):
-                                            body.rindex("</main>")])
-            # HTML allows no <main> inside <noscript>: a div with the main role is the same
-            # landmark.
-            fallback = ((safety_bar.group(0) if safety_bar else "")
-                        + '<div role="main"' + main + "</div>")
-            kept = "".join(STUB_HEAD.findall(head)) + "".join(
-                f'<link rel="stylesheet" href="{href}">' for href in STYLESHEET.findall(head))
-        else:
-            # Elsewhere, the quick exit, a summary of the record and the way to the helplines
-            # (whose index has the navigation). A quick exit must work without JavaScript on
-            # every page.
-            helplines = relative(page_file, file_for(f"{self.prefix}helplines/"))
-            summary = "".join(m.group(1) for m in (pattern.search(body)
-                                                   for pattern in SUMMARIES.get(view, ())) if m)
-            fallback = (f'<p><a href="{escape(settings.ATLAS_QUICK_EXIT_URL)}" rel="noreferrer">'
-                        f'{escape(_("Quick exit"))}</a></p>{summary}'
-                        f'<p><a href="{helplines}">{escape(_("Get help now"))}</a></p>')
-            kept = "".join(m for m in STUB_HEAD.findall(head) if "viewport" not in m)
         opening = head[:head.index("<head>")]
-        return (f'{opening}{kept}<script src="../{PACK_FILE}"></script>'
-                f'<body><noscript>{fallback}</noscript>\n')
+        stub = f'<script src="../{PACK_FILE}"></script><body>'
+        if view in MAIN_IN_PAGE:
+            own = self.own_main(body, pack)
+            if own is not None:
+                pack["own_main"].add(key)
+                kept = "".join(STUB_HEAD.findall(head)) + "".join(
+                    f'<link rel="stylesheet" href="{href}">' for href in STYLESHEET.findall(head))
+                return f"{opening}{kept}{stub}{own}\n"
+        # Elsewhere, the quick exit, a summary of the record and the way to the helplines
+        # (whose index has the navigation). A quick exit must work without JavaScript on
+        # every page.
+        helplines = relative(page_file, file_for(f"{self.prefix}helplines/"))
+        fallback = (f'<p><a href="{escape(settings.ATLAS_QUICK_EXIT_URL)}" rel="noreferrer">'
+                    f'{escape(_("Quick exit"))}</a></p>{"".join(pieces)}'
+                    f'<p><a href="{helplines}">{escape(_("Get help now"))}</a></p>')
+        kept = "".join(m for m in STUB_HEAD.findall(head) if "viewport" not in m)
+        return f"{opening}{kept}{stub}<noscript>{fallback}</noscript>\n"
+
+    @staticmethod
+    def own_main(body: str, pack: dict) -> str | None:
+        """What a page keeping its <main> shows by itself (with or without JavaScript): the
+        quick exit and its <main>, whose safety note (the same on every page of the section)
+        travels once in the bundle. None when the body has no <main>."""
+        match = MAIN_ELEMENT.search(body)
+        if not match:
+            return None
+        content = match.group(2)
+        note = SAFETY_NOTE.search(content)
+        if note and pack["note"] in (None, note.group(0)):
+            pack["note"] = note.group(0)
+            content = content[:note.start()] + NOTE_SLOT + content[note.end():]
+        safety_bar = SAFETY_BAR.search(body)
+        return ((safety_bar.group(0) if safety_bar else "")
+                + match.group(1) + content + match.group(3))
 
     def write_packs(self) -> None:
         for section, pack in self.packs.items():
             *stylesheets, unpack, page_script = pack["head"]
             _write(self.dest, f"{section}/{PACK_FILE}",
                    pack_script(pack["bodies"], stylesheets=stylesheets,
-                               scripts=(unpack, page_script)))
+                               scripts=(unpack, page_script),
+                               own_main=pack["own_main"], note=pack["note"] or ""))
 
     def _json(self, url: str):
         response, reason = render_page(url)

@@ -35,8 +35,11 @@ EXPORT_SETTINGS = {
     "STATIC_URL": "/static/",
 }
 # Static files every copy ships, whether or not a page links them: the offline machinery.
-ALWAYS_STATIC = ["/static/offline/search.js", "/static/offline/search-engine.js", pages.SHIM, pages.PAGE_SCRIPT, pages.UNPACK,
-                 pages.QUICK_EXIT]
+ALWAYS_STATIC = ["/static/offline/search.js", "/static/offline/search-engine.js", pages.SHIM,
+                 pages.PAGE_SCRIPT, pages.UNPACK, pages.QUICK_EXIT]
+# Static files the map links to but reads through fetch-shim.js, which answers from the copy's
+# packed data scripts (the shapes: offline/shapes.js): the file itself would never be read.
+PACKED_STATIC = {"/static/geo/countries.json"}
 
 
 class ExportError(Exception):
@@ -158,7 +161,7 @@ def site_export(*, dest: Path, languages: list[str] | None = None, zip_path: Pat
             report.pages += result.pages
             report.problems += result.problems
             static |= result.static
-        _copy_static(static, dest, report.problems)
+        _copy_static(static - PACKED_STATIC, dest, report.problems)
         _write_shared(dest)
         if settings.LANGUAGE_CODE not in languages:
             # The copy opens at its root: point it at the first exported language.

@@ -80,8 +80,18 @@ def test_every_list_page_and_helpline_page_of_the_copy_opens_from_disk(offline_p
     page.goto((exported_site.dest / "helplines" / "index.html").as_uri())
     page.get_by_role("link", name="Kenya").first.click()
     page.wait_for_url(re.compile(r"/helplines/KE/index\.html$"))
+    # The page's own lines, with the bundle's navigation and safety note around them.
+    expect(page.locator("nav.languages")).to_be_visible()
+    assert page.locator("main .safety-note").count() == 1
     assert "Childline Kenya" in page.locator("main").inner_text()
     assert page.errors == []
+
+
+def test_a_country_s_helplines_open_from_disk_without_javascript(new_page, exported_site):
+    page = new_page(java_script_enabled=False)
+    page.goto((exported_site.dest / "fr" / "helplines" / "KE" / "index.html").as_uri())
+    assert "Childline Kenya" in page.locator("main").inner_text()
+    expect(page.locator("#quick-exit")).to_be_visible()
 
 
 @pytest.mark.parametrize("language", ["", "ar"])

@@ -45,8 +45,9 @@ def test_every_link_in_the_copy_leads_to_a_file_of_the_copy(exported_site):
     broken = []
     pages = list(site.rglob("*.html"))
     assert len(pages) > 6 * 10
-    # What fetch-shim.js answers on the map from its data scripts (the map's JSON, its panels).
-    answered = {key for script in site.rglob("map/offline-data.js")
+    # What fetch-shim.js answers on the map from its data scripts (the map's JSON, its panels,
+    # the country shapes).
+    answered = {key for script in [*site.rglob("map/offline-data.js"), site / "offline/shapes.js"]
                 for key in unpack_json_script(script.read_text())}
     for page in pages:
         for url in links_of(page):
@@ -103,6 +104,8 @@ def test_the_map_data_is_exported_as_a_data_script_with_relative_links(
     for src in ["../../offline/shapes.js", "offline-data.js"]:
         assert f'<script src="{src}"></script>' in page
     assert (site / "static" / "geo" / "map.js").is_file()
+    # The shapes travel packed only (above): the map reads them through fetch-shim.js.
+    assert not (site / "static" / "geo" / "countries.json").exists()
 
 
 def test_the_search_index_holds_every_tool_with_its_facet_values(exported_site):
@@ -220,14 +223,40 @@ def test_tool_organisation_and_helpline_pages_travel_in_one_bundle_per_section(e
     assert (site / "static" / "offline" / "unpack.js").is_file()
 
 
+def test_what_a_page_shows_without_javascript_is_stored_once(exported_site):
+    # A tool's name, summary and badge and an organisation's name and tools are in the page
+    # file for readers without JavaScript; the bundle refers to them instead of repeating them.
+    site = exported_site.dest / "es"
+    for page, pieces in [("tools/cotton-tracer", ["Traces cotton from farm to factory.",
+                                                  'class="badge unverified"']),
+                         ("organisations/nairobi-watch",
+                          ["<h1>Nairobi Watch</h1>", 'href="../../tools/cotton-tracer/index.html"'])]:
+        stub = (site / page / "index.html").read_text()
+        bundle = unpack_script((site / page).parent.joinpath("pages.js").read_text())
+        shown = page_as_shown(site / page / "index.html")
+        for piece in pieces:
+            assert piece in stub and piece not in bundle[Path(page).name] and piece in shown
+
+
 def test_a_country_s_helplines_show_without_javascript_too(exported_site):
     page = (exported_site.dest / "fr" / "helplines" / "KE" / "index.html").read_text()
-    fallback = page[page.index("<noscript>"):page.index("</noscript>")]
-    assert "Childline Kenya" in fallback and "116" in fallback
+    body = page[page.index("<body>"):]
+    assert "<noscript>" not in page  # the lines are the page's own content, not a fallback
+    assert "Childline Kenya" in body and "116" in body
     assert '<link rel="stylesheet" href="../../../static/atlas/css/atlas.css">' in page
-    assert 'id="quick-exit"' in fallback and '<div role="main" id="main"' in fallback
-    assert "Childline Kenya" in page_as_shown(exported_site.dest / "fr" / "helplines" / "KE"
-                                              / "index.html")
+    assert body.index('id="quick-exit"') < body.index('<main id="main"') < body.index("116")
+    assert 'class="languages"' not in page and 'class="safety-note"' not in page  # bundle
+
+
+def test_a_country_s_helplines_are_stored_once_and_shown_whole_with_javascript(exported_site):
+    site = exported_site.dest / "fr" / "helplines"
+    bundle = (site / "pages.js").read_text()
+    assert "Childline Kenya" not in str(unpack_script(bundle))  # only in the page file
+    shown = page_as_shown(site / "KE" / "index.html")
+    main = shown[shown.index('<main id="main"'):]
+    assert 'class="languages"' in shown and shown.index('class="languages"') < shown.index(main)
+    assert main.index("<h1>") < main.index('class="safety-note"') < main.index("Childline Kenya")
+    assert shown.count('id="quick-exit"') == 1
 
 
 def test_a_bundle_keeps_whole_any_body_whose_frame_differs_from_the_section_s():
