@@ -12,7 +12,7 @@ from django.utils import timezone
 from atlas.catalogue import profile
 from atlas.catalogue.models import (Deployment, Organisation, SearchBacklog, Source, Tool,
                                     ToolOrganisation)
-from atlas.catalogue.search import index_documents, index_tools, remove_tools
+from atlas.catalogue.search import index_documents, index_tools, prepare_documents, remove_tools
 from atlas.catalogue.search.backends import sweep_index
 from atlas.catalogue.search.semantic import INLINE_LIMIT, embed_tools
 from atlas.derived import stamps
@@ -515,8 +515,9 @@ def search_backlog_process(*, chunk: int = 10_000, timings: dict | None = None) 
                    [:chunk])
         if not ids:
             break
-        documents = documents_of(ids)  # read before the transaction: it only writes
-        indexed = {d.tool_id for d in documents}
+        # Read and made into rows before the transaction, which only writes them.
+        documents = prepare_documents(documents_of(ids))
+        indexed = set(documents.ids)
         started = time.perf_counter()
         with transaction.atomic():
             remove_tools([i for i in ids if i not in indexed])  # tools deleted since

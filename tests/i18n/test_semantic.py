@@ -144,9 +144,9 @@ def test_the_shipped_seed_holds_vectors_of_the_model_size():
 
 def test_word_matches_of_tools_no_longer_in_the_catalogue_do_not_hold_back_meaning_matches(
         catalogue):
-    from atlas.catalogue.search.backends import backend
+    from atlas.catalogue.search import index_documents
     from atlas.catalogue.search.documents import SearchDocument
     # Search rows left behind (as a flushed test database leaves them) match the words.
-    backend().index([SearchDocument(900_000 + i, f"Matrimonio forzado {i}", "", "")
+    index_documents([SearchDocument(900_000 + i, f"Matrimonio forzado {i}", "", "")
                      for i in range(semantic.FEW_TEXT_MATCHES + 1)])
     assert slugs(tool_search(q="matrimonio forzado"))[0] == "marriage"

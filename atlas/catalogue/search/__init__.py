@@ -7,5 +7,5 @@ chosen from the connection. The grammar and the words are the parser's (query.py
 
 from atlas.catalogue.search.query import ParsedQuery, parse_query  # noqa: F401
 from atlas.catalogue.search.backends import (RANK_LIMIT, index_documents, index_tools,  # noqa: F401
-                                              remove_tools, text_excluded, text_match,
-                                              text_rank)
+                                              prepare_documents, remove_tools, text_excluded,
+                                              text_match, text_rank)
