@@ -124,8 +124,9 @@ def _filter_query(description):
 @api.get("/tools", response={200: s.ToolPage, **ERRORS}, tags=["tools"],
          summary="Search and filter tools, with facet counts")
 def tools(request,
-          q: str = Query("", description="Full-text search (words, \"phrases\", -excluded); "
-                                         "may be empty."),
+          q: str = Query("", description="Full-text search: words (word prefixes), \"phrases\", "
+                                         "-excluded words or phrases, OR between two of them "
+                                         "(docs/search.md); may be empty."),
           sort: str = Query("relevance", description="Order of results."),
           page: int = Query(1, ge=1, le=MAX_PAGE),
           per_page: int = Query(DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE)):

@@ -159,3 +159,11 @@ def test_the_parsed_query_is_groups_of_alternatives_and_exclusions():
 def test_queries_with_nothing_to_search_for_never_fail(catalogue, q):
     tool_search(q=q)  # no exception
     text_match(parse_query(q))
+
+
+def test_the_api_and_the_tools_page_leave_out_what_a_minus_excludes(catalogue, client):
+    police = client.get("/api/v1/tools?q=police").json()["count"]
+    others = client.get("/api/v1/tools", {"q": "-police"}).json()["count"]
+    assert (police, others) == (2, 4)
+    page = client.get("/tools/", {"q": "-police"}).content.decode()
+    assert "Mechanism Map" in page and "Police Reporter" not in page
