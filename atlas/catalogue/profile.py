@@ -244,3 +244,14 @@ def rows(profile, tool=None) -> list[dict]:
                                         else [entry["value"]])]} for entry in entries]
         out.append({"item": item, "group": GROUPS[item.group], "entries": stated})
     return out
+
+
+def grouped(rows_: list[dict]) -> list[dict]:
+    """rows() by group, in order: each group's label, its rows and whether any is known."""
+    groups = {}
+    for row in rows_:
+        group = groups.setdefault(row["item"].group, {"label": row["group"], "rows": [],
+                                                      "known": False})
+        group["rows"].append(row)
+        group["known"] = group["known"] or bool(row["entries"])
+    return list(groups.values())

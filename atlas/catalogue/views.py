@@ -42,9 +42,10 @@ def _tool_or_404(slug):
 
 def tool_detail(request, slug):
     tool = _tool_or_404(slug)
+    groups = profile.grouped(profile.rows(tool.profile, tool))
     return render(request, "catalogue/tool_detail.html", {
         "tool": tool, "similar": selectors.tool_similar(tool=tool),
-        "profile_rows": profile.rows(tool.profile, tool),
+        "profile_groups": groups, "profile_known": any(g["known"] for g in groups),
     })
 
 
