@@ -45,14 +45,25 @@ def read() -> Stamps:
                   max((at for _s, _v, at in rows), default=None))
 
 
+# The stamps the latest request of this process started with: while the database cannot be
+# reached, pages cached for them are still served (atlas/derived/pages.py).
+_last_request_stamps: Stamps | None = None
+
+
 def current() -> Stamps:
+    global _last_request_stamps
     held = _request_stamps.get()
     if held is None:
         return read()
     if held is _UNREAD:
-        held = read()
+        held = _last_request_stamps = read()
         _request_stamps.set(held)
     return held
+
+
+def last_seen() -> Stamps | None:
+    """The stamps a request of this process last read, or None if none has yet."""
+    return _last_request_stamps
 
 
 @contextlib.contextmanager

@@ -162,3 +162,15 @@ def test_the_middleware_is_installed():
 def test_healthz_says_503_when_the_database_is_unreachable(database_fails, client):
     database_fails(UNREACHABLE["postgres refused"])
     assert client.get("/healthz").status_code == 503
+
+
+def test_while_the_database_is_down_a_page_already_cached_is_still_served(
+        database_fails, client_keeping_errors, tool_factory):
+    tool_factory("Harbour Watch", organisations=["Harbour Trust"], countries=["KE"])
+    first = client_keeping_errors.get("/tools/")
+    assert first.status_code == 200
+    database_fails(UNREACHABLE["postgres refused"])
+    again = client_keeping_errors.get("/tools/")
+    assert again.status_code == 200 and again.content == first.content
+    assert client_keeping_errors.get("/tools/?q=harbour").status_code == 503
+    assert client_keeping_errors.get("/healthz").status_code == 503
