@@ -150,3 +150,14 @@ def test_a_postgresql_restart_answers_503_meanwhile_and_recovers_without_a_resta
     assert "Database unavailable, answered 503" in log
     for stack in ("Traceback", 'File "', "Internal Server Error"):
         assert stack not in log, log[-3000:]
+
+
+def test_after_a_restart_between_requests_the_next_request_is_answered(served, cluster):
+    # The connections each thread keeps (CONN_MAX_AGE) died with the server; the health check
+    # Django runs before a request's first query (CONN_HEALTH_CHECKS) replaces them.
+    port, _proc, _log = served
+    for n in range(4):  # both threads hold a connection
+        assert request(port, f"/tools/?q=before+{n}")[0] == 200
+    cluster.stop("fast")
+    cluster.start()
+    assert [request(port, f"/tools/?q=after+{n}")[0] for n in range(4)] == [200] * 4
