@@ -3,12 +3,16 @@
 Each facet value maps to a Python int used as a bitset over tool positions. Filtering and counting
 are then a few AND/OR/popcount operations per value, whatever the catalogue size (a 100k-tool
 catalogue counts all facets in a few milliseconds, where GROUP BY queries over join tables take
-hundreds). The index is derived data (atlas.derived): each process builds it from the database
-and rebuilds it when the catalogue stamp moves, so app servers stay stateless.
+hundreds). The index is derived data (atlas.derived): each process builds it from the database,
+so app servers stay stateless. When the catalogue stamp moves, a process updates its index from
+the rows of the tools the writes changed (`index_updated`, milliseconds) when the writes said
+which, and rebuilds it otherwise (seconds for 100,000 tools; bench/RESULTS.md, "Writes while
+reading").
 """
 
 from __future__ import annotations
 
+import bisect
 import gc
 from dataclasses import dataclass
 
@@ -34,10 +38,9 @@ def positions_from_bits(mask: int) -> list[int]:
 
 
 def _ranks(order):
-    ranks = [0] * len(order)
-    for rank, p in enumerate(order):
-        ranks[p] = rank
-    return ranks
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+    return ranks.tolist()
 
 
 @dataclass
@@ -55,6 +58,9 @@ class FacetIndex:
     org_ids: object = None  # numpy int64 array
     name_rank: list[int] = None  # position -> rank in name_order
     newest_rank: list[int] = None
+    # What the two orders sort on, kept so that an update can place a changed tool.
+    folded_names: list[str] = None  # position -> folded name
+    created: list = None  # position -> created_at
 
     def __post_init__(self):
         self.contiguous = not self.ids or self.ids[-1] - self.ids[0] + 1 == len(self.ids)
@@ -157,21 +163,19 @@ class FacetIndex:
         return dict(zip(found.tolist(), counts.tolist()))
 
 
-def build_index() -> FacetIndex:
-    """The index of every tool, read from the database; the facets come from the registry."""
-    from atlas.catalogue.facets import FACETS
-    from atlas.catalogue.models import Deployment, Tool, ToolOrganisation
-
-    facets = list(FACETS)
-    positions: dict[str, dict[str, list[int]]] = {f.param: {} for f in facets}
+def _index_fields(facets) -> list[str]:
     columns = list(dict.fromkeys(c for f in facets for c in f.columns))
-    fields = ["id", "name", "aliases", "created_at", "year_launched", *columns]
-    # Streamed, keeping only compact columns: holding 100k full rows at once would more than
-    # double the memory a server process needs.
+    return ["id", "name", "aliases", "created_at", "year_launched", *columns]
+
+
+def _read_tools(facets, rows, first_position: int):
+    """The index's columns for these rows (in id order), positions counted from
+    first_position: (ids, folded names, created, names, years, facet value -> positions)."""
+    fields = _index_fields(facets)
+    positions: dict[str, dict[str, list[int]]] = {f.param: {} for f in facets}
     ids, folded_names, created, names = [], [], [], []
     years: dict[int, list[int]] = {}
-    rows = Tool.objects.order_by("id").values_list(*fields).iterator(chunk_size=5000)
-    for p, values in enumerate(rows):
+    for p, values in enumerate(rows, start=first_position):
         row = dict(zip(fields, values))
         ids.append(row["id"])
         folded_names.append(fold(row["name"]))
@@ -184,14 +188,32 @@ def build_index() -> FacetIndex:
                 found.setdefault(value, []).append(p)
         names.append((row["name"], row["id"]))
         names += [(alias, row["id"]) for alias in row["aliases"]]
-    pos = {tool_id: i for i, tool_id in enumerate(ids)}
+    return ids, folded_names, created, names, years, positions
+
+
+def _add_deployments(facets, positions, deployments, pos) -> None:
     by_deployment = [f for f in facets if f.from_deployment is not None]
-    for tool_id, country in Deployment.objects.values_list("tool_id", "country").iterator(5000):
+    for tool_id, country in deployments:
         p = pos[tool_id]
         for f in by_deployment:
             for value in f.from_deployment(country):
                 # A tool in two countries of one region adds its bit twice: harmless.
                 positions[f.param].setdefault(value, []).append(p)
+
+
+def build_index() -> FacetIndex:
+    """The index of every tool, read from the database; the facets come from the registry."""
+    from atlas.catalogue.facets import FACETS
+    from atlas.catalogue.models import Deployment, Tool, ToolOrganisation
+
+    facets = list(FACETS)
+    # Streamed, keeping only compact columns: holding 100k full rows at once would more than
+    # double the memory a server process needs.
+    rows = Tool.objects.order_by("id").values_list(*_index_fields(facets)).iterator(chunk_size=5000)
+    ids, folded_names, created, names, years, positions = _read_tools(facets, rows, 0)
+    pos = {tool_id: i for i, tool_id in enumerate(ids)}
+    _add_deployments(facets, positions,
+                     Deployment.objects.values_list("tool_id", "country").iterator(5000), pos)
     size = len(ids)
     masks = {param: {value: bits_from_positions(ps, size) for value, ps in values.items()}
              for param, values in positions.items()}
@@ -200,7 +222,116 @@ def build_index() -> FacetIndex:
     org_start, org_ids = _organisations(pos, size, ToolOrganisation)
     return FacetIndex(ids, pos, masks, name_order, newest_order, names,
                       {y: bits_from_positions(ps, size) for y, ps in years.items()},
-                      org_start, org_ids)
+                      org_start, org_ids, folded_names=folded_names, created=created)
+
+
+# Above this many changed tools, building the index again is as quick as updating it.
+UPDATE_LIMIT = 2000
+
+
+def index_updated(previous: FacetIndex, changed: frozenset) -> FacetIndex | None:
+    """The index after the writes that changed these tools (ids), made from the previous one
+    and their rows; None when it must be built anew (a tool deleted, a new tool whose id is not
+    the highest, too many changes). The previous index is not modified: requests may be using
+    it."""
+    from atlas.catalogue.facets import FACETS
+    from atlas.catalogue.models import Deployment, Tool, ToolOrganisation
+
+    if not changed:
+        return previous
+    if len(changed) > UPDATE_LIMIT or previous.folded_names is None:
+        return None
+    facets = list(FACETS)
+    rows = list(Tool.objects.filter(id__in=changed).order_by("id")
+                .values_list(*_index_fields(facets)))
+    present = {row[0] for row in rows}
+    if any(i not in present for i in changed if i in previous.pos):
+        return None  # deleted: every later position would move
+    new_ids = [row[0] for row in rows if row[0] not in previous.pos]
+    if new_ids and previous.ids and new_ids[0] <= previous.ids[-1]:
+        return None
+    size = previous.size + len(new_ids)
+    pos = dict(previous.pos)
+    pos.update((tool_id, previous.size + i) for i, tool_id in enumerate(new_ids))
+    ids = previous.ids + new_ids
+    folded_names, created = list(previous.folded_names), list(previous.created)
+    folded_names += [None] * len(new_ids)
+    created += [None] * len(new_ids)
+    # Each changed tool is read at its own position: existing ones where they are, new ones
+    # after the last.
+    positions: dict[str, dict[str, list[int]]] = {f.param: {} for f in facets}
+    years: dict[int, list[int]] = {}
+    new_names = {}
+    for row in rows:
+        p = pos[row[0]]
+        _ids, t_folded, t_created, t_names, t_years, t_positions = _read_tools(facets, [row], p)
+        folded_names[p], created[p] = t_folded[0], t_created[0]
+        new_names[row[0]] = t_names
+        for year, ps in t_years.items():
+            years.setdefault(year, []).extend(ps)
+        for param, values in t_positions.items():
+            for value, ps in values.items():
+                positions[param].setdefault(value, []).extend(ps)
+    _add_deployments(facets, positions, Deployment.objects.filter(tool_id__in=present)
+                     .values_list("tool_id", "country"), pos)
+    touched = [pos[i] for i in sorted(present)]
+    cleared = ~bits_from_positions(touched, size)
+    masks = {param: _masks_updated(previous.masks.get(param, {}), cleared,
+                                   positions.get(param, {}), size)
+             for param in {*previous.masks, *positions}}
+    year_masks = _masks_updated(previous.years, cleared, years, size)
+    touched_set = set(touched)
+    name_order = [q for q in previous.name_order if q not in touched_set]
+    newest_order = [q for q in previous.newest_order if q not in touched_set]
+    for p in touched:
+        bisect.insort(name_order, p, key=lambda q: (folded_names[q], ids[q]))
+        _insort_descending(newest_order, p, key=lambda q: (created[q], ids[q]))
+    names = _names_updated(previous.names, new_names, new_ids)
+    org_start, org_ids = _organisations_updated(
+        previous, touched, size, ToolOrganisation.objects.filter(tool_id__in=present)
+        .values_list("tool_id", "organisation_id"), pos)
+    return FacetIndex(ids, pos, masks, name_order, newest_order, names, year_masks,
+                      org_start, org_ids, folded_names=folded_names, created=created)
+
+
+def _insort_descending(order: list, p: int, key) -> None:
+    """Insert p into a list sorted by key, highest first (bisect only knows ascending)."""
+    lo, hi, k = 0, len(order), key(p)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if key(order[mid]) > k:
+            lo = mid + 1
+        else:
+            hi = mid
+    order.insert(lo, p)
+
+
+def _masks_updated(previous: dict, cleared: int, added: dict, size: int) -> dict:
+    """Each value's bitset without the touched positions, plus the positions now carrying it;
+    values no tool carries any more are left out, as a build leaves them out."""
+    out = {}
+    for value in {*previous, *added}:
+        mask = previous.get(value, 0) & cleared
+        if value in added:
+            mask |= bits_from_positions(added[value], size)
+        if mask:
+            out[value] = mask
+    return out
+
+
+def _names_updated(previous: list, new_names: dict, new_ids: list) -> list:
+    """The (name, id) list in id order, with the changed tools' entries replaced."""
+    out, done = [], set()
+    for entry in previous:
+        tool_id = entry[1]
+        if tool_id not in new_names:
+            out.append(entry)
+        elif tool_id not in done:
+            done.add(tool_id)
+            out += new_names[tool_id]
+    for tool_id in new_ids:
+        out += new_names[tool_id]
+    return out
 
 
 def _organisations(pos, size, model):
@@ -213,7 +344,24 @@ def _organisations(pos, size, model):
     return start, pairs[:, 1].copy()
 
 
-@memoised(stamps.CATALOGUE)
+def _organisations_updated(previous, touched, size, pairs, pos):
+    """The organisations CSR with the touched positions' rows read again."""
+    counts = np.diff(previous.org_start)
+    keep = np.ones(len(previous.org_ids), dtype=bool)
+    for p in touched:
+        if p < previous.size:
+            keep[previous.org_start[p]:previous.org_start[p + 1]] = False
+    kept_pos = np.repeat(np.arange(previous.size, dtype=np.int64), counts)[keep]
+    fresh = np.array(sorted({(pos[t], o) for t, o in pairs}), dtype=np.int64).reshape(-1, 2)
+    all_pos = np.concatenate([kept_pos, fresh[:, 0]])
+    all_org = np.concatenate([previous.org_ids[keep], fresh[:, 1]])
+    order = np.lexsort((all_org, all_pos))
+    start = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(all_pos, minlength=size), out=start[1:])
+    return start, all_org[order].copy()
+
+
+@memoised(stamps.CATALOGUE, update=index_updated)
 def current_index() -> FacetIndex:
     """The index for the catalogue as it is now, built once per process and catalogue stamp."""
     index = build_index()
