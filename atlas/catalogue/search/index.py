@@ -37,10 +37,10 @@ def positions_from_bits(mask: int) -> list[int]:
     return np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
 
 
-def _ranks(order):
+def _ranks(order) -> np.ndarray:
     ranks = np.empty(len(order), dtype=np.int64)
     ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
-    return ranks.tolist()
+    return ranks
 
 
 @dataclass
@@ -62,12 +62,15 @@ class FacetIndex:
     folded_names: list[str] = None  # position -> folded name
     created: list = None  # position -> created_at
 
+    id_array: object = None  # numpy int64 array of ids (made from ids unless given)
+
     def __post_init__(self):
         self.contiguous = not self.ids or self.ids[-1] - self.ids[0] + 1 == len(self.ids)
-        self.name_rank = _ranks(self.name_order)
-        self.newest_rank = _ranks(self.newest_order)
-        self.name_rank_array = np.asarray(self.name_rank, dtype=np.int64)
-        self.id_array = np.asarray(self.ids, dtype=np.int64)
+        self.name_rank_array = _ranks(self.name_order)
+        self.name_rank = self.name_rank_array.tolist()
+        self.newest_rank = _ranks(self.newest_order).tolist()
+        if self.id_array is None:
+            self.id_array = np.asarray(self.ids, dtype=np.int64)
 
     @property
     def size(self):
@@ -280,9 +283,9 @@ def index_updated(previous: FacetIndex, changed: frozenset) -> FacetIndex | None
                                    positions.get(param, {}), size)
              for param in {*previous.masks, *positions}}
     year_masks = _masks_updated(previous.years, cleared, years, size)
-    touched_set = set(touched)
-    name_order = [q for q in previous.name_order if q not in touched_set]
-    newest_order = [q for q in previous.newest_order if q not in touched_set]
+    existing = [p for p in touched if p < previous.size]
+    name_order = _without(previous.name_order, [previous.name_rank[p] for p in existing])
+    newest_order = _without(previous.newest_order, [previous.newest_rank[p] for p in existing])
     for p in touched:
         bisect.insort(name_order, p, key=lambda q: (folded_names[q], ids[q]))
         _insort_descending(newest_order, p, key=lambda q: (created[q], ids[q]))
@@ -290,8 +293,19 @@ def index_updated(previous: FacetIndex, changed: frozenset) -> FacetIndex | None
     org_start, org_ids = _organisations_updated(
         previous, touched, size, ToolOrganisation.objects.filter(tool_id__in=present)
         .values_list("tool_id", "organisation_id"), pos)
+    id_array = np.concatenate([previous.id_array, np.asarray(new_ids, dtype=np.int64)]) \
+        if new_ids else previous.id_array
     return FacetIndex(ids, pos, masks, name_order, newest_order, names, year_masks,
-                      org_start, org_ids, folded_names=folded_names, created=created)
+                      org_start, org_ids, folded_names=folded_names, created=created,
+                      id_array=id_array)
+
+
+def _without(order: list, ranks: list) -> list:
+    """A copy of the order without the entries at these ranks."""
+    out = list(order)
+    for rank in sorted(ranks, reverse=True):
+        del out[rank]
+    return out
 
 
 def _insort_descending(order: list, p: int, key) -> None:
@@ -320,18 +334,25 @@ def _masks_updated(previous: dict, cleared: int, added: dict, size: int) -> dict
 
 
 def _names_updated(previous: list, new_names: dict, new_ids: list) -> list:
-    """The (name, id) list in id order, with the changed tools' entries replaced."""
-    out, done = [], set()
-    for entry in previous:
-        tool_id = entry[1]
-        if tool_id not in new_names:
-            out.append(entry)
-        elif tool_id not in done:
-            done.add(tool_id)
-            out += new_names[tool_id]
-    for tool_id in new_ids:
-        out += new_names[tool_id]
+    """The (name, id) list, in id order, with the changed tools' entries replaced."""
+    pieces, at = [], 0
+    for tool_id in sorted(new_names):
+        if tool_id in new_ids:
+            continue
+        start = bisect.bisect_left(previous, tool_id, lo=at, key=_entry_id)
+        end = bisect.bisect_right(previous, tool_id, lo=start, key=_entry_id)
+        pieces += [previous[at:start], new_names[tool_id]]
+        at = end
+    pieces.append(previous[at:])
+    pieces += [new_names[tool_id] for tool_id in new_ids]
+    out = []
+    for piece in pieces:
+        out += piece
     return out
+
+
+def _entry_id(entry) -> int:
+    return entry[1]
 
 
 def _organisations(pos, size, model):
@@ -345,20 +366,26 @@ def _organisations(pos, size, model):
 
 
 def _organisations_updated(previous, touched, size, pairs, pos):
-    """The organisations CSR with the touched positions' rows read again."""
-    counts = np.diff(previous.org_start)
-    keep = np.ones(len(previous.org_ids), dtype=bool)
-    for p in touched:
-        if p < previous.size:
-            keep[previous.org_start[p]:previous.org_start[p + 1]] = False
-    kept_pos = np.repeat(np.arange(previous.size, dtype=np.int64), counts)[keep]
-    fresh = np.array(sorted({(pos[t], o) for t, o in pairs}), dtype=np.int64).reshape(-1, 2)
-    all_pos = np.concatenate([kept_pos, fresh[:, 0]])
-    all_org = np.concatenate([previous.org_ids[keep], fresh[:, 1]])
-    order = np.lexsort((all_org, all_pos))
-    start = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(all_pos, minlength=size), out=start[1:])
-    return start, all_org[order].copy()
+    """The organisations CSR with the touched positions' rows read again (slices are copied
+    around them: no sort over the whole catalogue)."""
+    fresh: dict[int, list[int]] = {}
+    for tool_id, organisation_id in pairs:
+        fresh.setdefault(pos[tool_id], set()).add(organisation_id)
+    start, ids = previous.org_start, previous.org_ids
+    counts = np.diff(start)
+    counts = np.concatenate([counts, np.zeros(size - previous.size, dtype=np.int64)])
+    pieces, at = [], 0
+    for p in touched:  # ascending positions
+        old_from, old_to = (int(start[p]), int(start[p + 1])) if p < previous.size \
+            else (len(ids), len(ids))
+        rows = np.asarray(sorted(fresh.get(p, ())), dtype=np.int64)
+        pieces += [ids[at:old_from], rows]
+        at = old_to
+        counts[p] = len(rows)
+    pieces.append(ids[at:])
+    new_start = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(counts, out=new_start[1:])
+    return new_start, np.concatenate(pieces)
 
 
 @memoised(stamps.CATALOGUE, update=index_updated)
