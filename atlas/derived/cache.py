@@ -59,17 +59,18 @@ def memoised(*scopes: str, update=None):
                 if args not in values:
                     value = _updated(memo, key, args)
                     values[args] = builder(*args) if value is None else value
+                    # The previous value is let go of once the new one is made (not before:
+                    # the database may fail meanwhile), whether it was used or not: two
+                    # catalogues' worth of derived data must not stay in memory.
+                    memo.get("previous", (None, {}))[1].pop(args, None)
                 return values[args]
 
         def _updated(memo, key, args):
-            # The previous value is let go of here, whether it is used or not: two catalogues'
-            # worth of derived data must not stay in memory.
             held_key, held = memo.get("previous", (None, {}))
-            previous = held.pop(args, None)
-            if update is None or held_key is None or previous is None:
+            if update is None or held_key is None or args not in held:
                 return None
             keys = stamps.changes(scopes[0], held_key, key)
-            return update(previous, keys) if keys is not None else None
+            return update(held[args], keys) if keys is not None else None
 
         def clear():
             with _lock:

@@ -140,3 +140,29 @@ def test_a_request_that_read_the_stamps_before_a_write_gets_the_newer_value_not_
             assert counted() == 1
         assert counted() == 1  # the old request: the newer value, not a build for its stamps
     assert built == [1]
+
+
+def test_a_failed_update_keeps_the_previous_value_for_the_next_attempt(monkeypatch):
+    from django.db import OperationalError
+    built = []
+
+    @memoised(SCOPE, update=lambda previous, keys: previous + 1)
+    def counted():
+        built.append(1)
+        return 0
+
+    write([])
+    counted()
+    write([1])
+    real, calls = stamps.changes, []
+
+    def down(*args):  # the second call: the one for the update itself
+        calls.append(args)
+        if len(calls) == 2:
+            raise OperationalError("the database is down")
+        return real(*args)
+    monkeypatch.setattr(stamps, "changes", down)
+    with pytest.raises(OperationalError):
+        counted()
+    monkeypatch.setattr(stamps, "changes", real)
+    assert counted() == 1 and built == [1]  # updated once the database is back, not rebuilt
