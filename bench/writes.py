@@ -253,6 +253,11 @@ def main() -> int:
             # Interleaved, so that a change in the machine's load hits every kind of run.
             for _round in range(args.rounds):
                 for kind, runs_of_kind in runs.items():
+                    # Each run starts alike: the previous run's last write dealt with, the
+                    # popular pages cached again.
+                    time.sleep(args.every / 2)
+                    for path in paths[:200]:
+                        get(base + path)
                     result = mixed_run(base, paths, seconds=args.seconds,
                                        connections=args.connections, workdir=workdir,
                                        writer=writer if kind != "read-only" else None,
