@@ -6,7 +6,7 @@
 
 Every write moves the catalogue stamp, so each server process brings its derived data (the
 facet index first) up to date, and every cached page's key changes. For each size, all on
-127.0.0.1 and bounded in time (about 5 minutes at 10,000 tools, 10 at 100,000 plus the import):
+127.0.0.1 and bounded in time (about 8 minutes at 10,000 tools, 12 at 100,000 plus the import):
 1. A SQLite catalogue of that many synthetic tools (bench/load.py's `atlas import`), served by
    `atlas serve` with its defaults (2 processes x 2 threads).
 2. The derived data, timed in a separate process on the same database (wall and CPU time): each
@@ -205,7 +205,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--seconds", type=float, default=30, help="length of each mixed run")
     parser.add_argument("--every", type=float, default=10, help="seconds between writes")
-    parser.add_argument("--rounds", type=int, default=2,
+    parser.add_argument("--rounds", type=int, default=3,
                         help="read-only, curator-write and helpline-write runs, interleaved")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--keep", help="prepare the catalogue in this directory and keep it "
@@ -250,9 +250,12 @@ def main() -> int:
             labels = {"read-only": "mixed, read-only",
                       "tool writes": f"mixed, a curator write every {args.every:.0f} s",
                       "helpline writes": "  a helpline write instead"}
-            # Interleaved, so that a change in the machine's load hits every kind of run.
-            for _round in range(args.rounds):
-                for kind, runs_of_kind in runs.items():
+            # Interleaved, and in a rotated order each round, so that a change in the machine's
+            # load or the run before does not always fall on the same kind of run.
+            kinds = list(runs)
+            for round_ in range(args.rounds):
+                for kind in kinds[round_ % 3:] + kinds[:round_ % 3]:
+                    runs_of_kind = runs[kind]
                     # Each run starts alike: the previous run's last write dealt with, the
                     # popular pages cached again.
                     time.sleep(args.every / 2)
