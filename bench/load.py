@@ -259,7 +259,7 @@ end
 
 
 def wrk(base_url: str, paths: list[str], *, seconds: float, connections: int,
-        etags: list[str] | None = None, workdir: Path) -> dict:
+        etags: list[str] | None = None, workdir: Path, timeout: str = "10s") -> dict:
     paths_file = workdir / f"paths-{random.random():.8f}.txt"
     out_file = paths_file.with_suffix(".json")
     with open(paths_file, "w") as fh:
@@ -268,7 +268,7 @@ def wrk(base_url: str, paths: list[str], *, seconds: float, connections: int,
     script = paths_file.with_suffix(".lua")
     script.write_text(LUA % {"paths": paths_file, "out": out_file})
     done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{round(seconds)}s",
-                           "--timeout", "10s", "-s", str(script), base_url],
+                           "--timeout", timeout, "-s", str(script), base_url],
                           capture_output=True, text=True)
     if done.returncode or not out_file.exists():
         raise SystemExit(f"wrk failed: {done.stdout}{done.stderr}")

@@ -69,8 +69,19 @@ class ToolData:
 
 def catalogue_changed() -> None:
     """Record that the catalogue changed: every process's derived data and cached pages that
-    depend on it are rebuilt on their next use."""
+    depend on it are rebuilt (or updated, see tools_changed) on their next use."""
     stamps.bump(stamps.CATALOGUE)
+
+
+def tools_changed(tool_ids) -> None:
+    """Note that this transaction changed these tools and nothing else the facet index reads
+    (a tool's fields, names, deployments, organisations): at the next catalogue_changed(),
+    other processes update their index from these tools' rows instead of rebuilding it.
+
+    Every service that writes those records notes what it wrote; a write that does not (an
+    import, a deletion) leaves the transaction without a note, and the indexes are rebuilt.
+    """
+    stamps.note(stamps.CATALOGUE, tool_ids)
 
 
 def _tool_state(tool: Tool) -> dict:
@@ -131,6 +142,7 @@ def tool_upsert(*, data: ToolData, reindex: bool = True) -> str:
     tool.sources.all().delete()
     Source.objects.bulk_create(Source(tool=tool, url=url, title=title, date_read=date_read)
                                for url, title, date_read in wanted["sources"])
+    tools_changed([tool.pk])
     if reindex:
         search_reindex(tool_ids=[tool.pk])
         catalogue_changed()
@@ -185,6 +197,7 @@ def organisation_upsert(*, slug: str, **fields) -> tuple[Organisation, str]:
     org.save()
     if result == "updated":  # organisation names are part of their tools' search documents
         search_reindex(tool_ids=list(org.tools.values_list("pk", flat=True)))
+    tools_changed([])  # the facet index holds organisation ids only: no tool's entry changed
     catalogue_changed()
     return org, result
 
@@ -202,6 +215,7 @@ def tool_verify(*, tool: Tool, user) -> Tool:
     tool.verified_at = timezone.now()
     tool.verified_by = user
     tool.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    tools_changed([tool.pk])
     catalogue_changed()
     return tool
 
@@ -247,6 +261,7 @@ def tool_translation_upsert(*, tool: Tool, language: str, short_description: str
     translation.full_clean()
     translation.save()
     search_reindex(tool_ids=[tool.pk])
+    tools_changed([tool.pk])
     catalogue_changed()
     return result
 
@@ -257,6 +272,7 @@ def tool_translation_delete(*, tool: Tool, language: str) -> bool:
     deleted, _ = tool.translations.filter(language=language).delete()
     if deleted:
         search_reindex(tool_ids=[tool.pk])
+        tools_changed([tool.pk])
         catalogue_changed()
     return bool(deleted)
 

@@ -12,3 +12,20 @@ class Stamp(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.value}"
+
+
+class StampChange(models.Model):
+    """One move of a scope's stamp, from `previous` to `value`, and the records the write said it
+    changed: a process holding data derived for `previous` updates it instead of rebuilding it
+    (atlas/derived/cache.py). Only the latest KEEP_CHANGES moves of a scope are kept."""
+
+    scope = models.CharField(max_length=20)
+    previous = models.CharField(max_length=32)
+    value = models.CharField(max_length=32)
+    keys = models.JSONField(null=True)  # ids of the changed records; null: anything may have
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "id"], name="derived_change_scope_id")]
+
+    def __str__(self):
+        return f"{self.scope}: {self.previous} -> {self.value}"

@@ -14,6 +14,10 @@ carry a session or a message cookie bypass the cache in both directions. A view 
 depends on the clock (a helpline's "open now") sets `response.valid_until` (an aware datetime):
 the cached copy and its ETag are good only until then.
 
+While the database cannot be reached, the stamps cannot be read: a page kept for the stamps
+this process last saw is served as it was (at worst as stale as the outage is long), and any
+other page answers 503 (atlas/web/unavailable.py).
+
 Bounds: a query string over MAX_QUERY_CHARS or MAX_QUERY_PARAMS is rendered but never kept, so
 the cache cannot be filled with arbitrary addresses faster than they are rendered, and the cache
 itself holds at most its MAX_ENTRIES (per process by default; a shared cache's own limit with
@@ -102,8 +106,12 @@ def _normalised_query(query_string: str) -> str | None:
     return urlencode(sorted(pairs, key=lambda kv: kv[0]))
 
 
-def page_key(request) -> str | None:
-    """The cache key of this request's page, or None if it must not come from the cache."""
+def page_key(request, data: str | None = None) -> str | None:
+    """The cache key of this request's page, or None if it must not come from the cache.
+
+    `data` is the stamps' key, read from the database unless given (which may raise
+    DatabaseError).
+    """
     if request.method not in ("GET", "HEAD"):
         return None
     if _personal_cookies() & set(request.COOKIES):
@@ -111,10 +119,8 @@ def page_key(request) -> str | None:
     query = _normalised_query(request.META.get("QUERY_STRING", ""))
     if query is None:
         return None
-    try:
+    if data is None:
         data = stamps.current().key()
-    except DatabaseError:  # the database is down: the page answers for itself (503)
-        return None
     key = "|".join([request.scheme, request.get_host(), request.path, query, data,
                     code_version()])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -244,7 +250,10 @@ class PageCacheMiddleware:
             return self._respond(request)
 
     def _respond(self, request):
-        key = page_key(request)
+        try:
+            key = page_key(request)
+        except DatabaseError:
+            return self._while_database_down(request)
         if key is None:
             return self.get_response(request)
         cache = caches[CACHE_ALIAS]
@@ -268,6 +277,16 @@ class PageCacheMiddleware:
         if entry.valid_until is None:
             response["Last-Modified"] = http_date(_last_modified())
         return response
+
+    def _while_database_down(self, request):
+        """A page kept for the stamps this process last saw, as it was; else the view's answer
+        (the 503 page, atlas/web/unavailable.py). Nothing is kept: the stamps are unknown."""
+        seen = stamps.last_seen()
+        key = page_key(request, seen.key()) if seen is not None else None
+        entry = caches[CACHE_ALIAS].get(key) if key is not None else None
+        if entry is None or (entry.valid_until is not None and _now() >= entry.valid_until):
+            return self.get_response(request)
+        return entry.response(request)
 
     def _add_validators(self, response, key, until):
         response["ETag"] = _etag(key, until)

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages from the cache; ETag and Last-Modified from the data stamps (docs/operations.md)
     "atlas.derived.pages.PageCacheMiddleware",
+    # A database that cannot be reached: the generic 503 page, one log line (atlas/web/unavailable.py)
+    "atlas.web.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETag and 304s for the other pages
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,18 +1,17 @@
 import datetime
+import sys
 
-from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.selectors import catalogue_counts, tool_search
 from atlas.geo.countries import REGIONS
+from atlas.web.unavailable import database_unavailable, error_page_context, unavailable_response
 
 
 def home(request):
@@ -42,22 +41,15 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": True})
 
 
-def _or_empty(build):
-    """A URL for the error page, or "" when building it fails too (the page must still render)."""
-    try:
-        return build()
-    except (ValueError, NoReverseMatch):
-        return ""
-
-
 def server_error(request):
-    """The 500 page: no database, no context processors, but the quick exit and help links."""
-    html = loader.get_template("500.html").render({
-        "quick_exit_url": settings.ATLAS_QUICK_EXIT_URL,
-        "help_url": _or_empty(lambda: reverse("helplines:index")),
-        "css_url": _or_empty(lambda: static("atlas/css/atlas.css")),
-        "quick_exit_js": _or_empty(lambda: static("atlas/js/quick-exit.js")),
-    })
+    """The 500 page: no database, no context processors, but the quick exit and help links.
+
+    An outage met outside a view (atlas/web/unavailable.py) gets the 503 page instead.
+    """
+    exc = sys.exc_info()[1]
+    if database_unavailable(exc):
+        return unavailable_response(exc)
+    html = loader.get_template("500.html").render(error_page_context())
     return HttpResponseServerError(html)
 
 
