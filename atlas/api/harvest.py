@@ -20,7 +20,6 @@ A harvest never publishes anything itself: curators review everything before it 
 
 from __future__ import annotations
 
-import json
 import time
 import urllib.error
 import urllib.request
@@ -35,6 +34,7 @@ from django.utils import timezone
 from atlas.api import schemas
 from atlas.api.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 from atlas.api.models import HarvestedRecord
+from atlas.core import strict_json
 from atlas.catalogue.records import OrganisationResolver, ToolFormat
 from atlas.core.records import Cells
 from atlas.catalogue.models import Organisation, Tool
@@ -120,9 +120,12 @@ class Fetcher:
                     from exc
             raise HarvestError(f"{url}: cannot connect ({reason})") from exc
         try:
-            return json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return strict_json.loads(body.decode("utf-8"))
+        except UnicodeDecodeError as exc:
             raise HarvestError(f"{url}: the answer is not valid JSON ({exc})") from exc
+        except strict_json.StrictJSONError as exc:
+            problem = "is not valid JSON" if exc.syntax else "is refused"
+            raise HarvestError(f"{url}: the answer {problem} ({exc})") from None
 
     def _read(self, response, url, started) -> bytes:
         chunks, size = [], 0

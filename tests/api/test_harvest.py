@@ -401,6 +401,16 @@ def _page(results, next_url=None):
             "previous": None, "suggestion": None, "results": results, "facets": []}
 
 
+# Answers that Python's json module would take (last key wins, NaN) or fail on with an error
+# that is not a JSON error (RecursionError, ValueError).
+RAW_ANSWERS = {
+    "duplicate-keys": b'{"count": 1, "count": 2, "results": []}',
+    "nan": b'{"count": NaN, "results": []}',
+    "deep": b"[" * 100_000 + b"]" * 100_000,
+    "long-number": b'{"count": ' + b"1" * 5000 + b', "results": []}',
+}
+
+
 class Hostile(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -435,12 +445,20 @@ class Hostile(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return None
+        if mode in RAW_ANSWERS:
+            body = RAW_ANSWERS[mode]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
         if mode == "wrong-schema":
             return self._json({"count": "many", "results": "nope"})
         if mode == "huge":
             self.send_response(200)
             self.end_headers()
-            self.wfile.write(b"[" + b"0," * 200_000 + b"0]")
+            self.wfile.write(b"[" + b"0," * 200_000 + b"0]")  # 400,002 bytes
             return None
         if mode == "huge-declared":
             self.send_response(200)
@@ -489,20 +507,24 @@ def hostile_url():
     ("trickle", "no complete answer within 0.5 seconds"),
     ("invalid-json", "not valid JSON"),
     ("wrong-schema", "not shaped like the Atlas API"),
-    ("huge", "over the limit of 100,000 bytes"),
-    ("huge-declared", "over the limit of 100,000"),
+    ("huge", "over the limit of 300,000 bytes"),
+    ("huge-declared", "over the limit of 300,000"),
     ("redirect", "redirect (302)"),
     ("error", "HTTP 500"),
     ("endless", "pages do not end"),
     ("offsite", "pointed outside"),
     ("bad-second-detail", "/tools/ok2: the answer is not shaped like the Atlas API"),
+    ("duplicate-keys", 'the key "count" appears twice in the same object at line 1, column 14'),
+    ("nan", "NaN is not a JSON number at line 1, column 11"),
+    ("deep", "nested more than 100 levels deep at line 1, column 101"),
+    ("long-number", "a number of 5,000 characters"),
 ])
 def test_bad_or_hostile_sources_fail_with_a_clear_message_and_change_nothing(
         hostile_url, tool_factory, mode, message):
     tool_factory("Existing", slug="existing")
     before = list(Tool.objects.values_list("slug", "updated_at"))
     with pytest.raises(HarvestError) as error:
-        harvest(f"{hostile_url}/{mode}", timeout=0.5, max_bytes=100_000)
+        harvest(f"{hostile_url}/{mode}", timeout=0.5, max_bytes=300_000)
     assert message in str(error.value)
     assert list(Tool.objects.values_list("slug", "updated_at")) == before
     assert not Organisation.objects.filter(slug="ok").exists()
