@@ -453,6 +453,13 @@ class Hostile(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return None
+        if mode.startswith("many-"):  # many-N: N valid tools, ok0 to ok<N-1>
+            tools = [{**GOOD_TOOL, "slug": f"ok{i}", "name": f"OK number {i}"}
+                     for i in range(int(mode[5:]))]
+            if is_list:
+                return self._json(_page(tools))
+            slug = rest.rsplit("/", 1)[-1]
+            return self._json({**GOOD_DETAIL, **next(t for t in tools if t["slug"] == slug)})
         if mode == "wrong-schema":
             return self._json({"count": "many", "results": "nope"})
         if mode == "huge":
@@ -542,6 +549,45 @@ def test_a_record_that_fails_the_import_checks_is_refused_and_the_rest_is_propos
     assert "unknown purposes term" in report.refused[0][1]
     assert [s.payload["slug"] for s in Submission.objects.all()] == ["ok"]
     assert not Tool.objects.exists()
+
+
+def _largest_transaction(monkeypatch, url) -> int:
+    """The number of statements in the largest transaction a harvest opened."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from atlas.api import harvest as module
+    sizes, depth, real = [], [], module.transaction.atomic
+
+    class Recorded:
+        def __enter__(self):
+            if not depth:
+                self.queries = CaptureQueriesContext(connection).__enter__()
+            depth.append(real())
+            return depth[-1].__enter__()
+
+        def __exit__(self, *exc):
+            result = depth.pop().__exit__(*exc)
+            if not depth:
+                self.queries.__exit__(None, None, None)
+                sizes.append(len(self.queries.captured_queries))
+            return result
+    from types import SimpleNamespace
+    monkeypatch.setattr(module, "transaction", SimpleNamespace(
+        atomic=Recorded, set_rollback=module.transaction.set_rollback))
+    harvest(url)
+    monkeypatch.undo()
+    return max(sizes)
+
+
+def test_a_harvest_writes_in_transactions_that_do_not_grow_with_the_number_of_tools(
+        hostile_url, monkeypatch):
+    from atlas.submissions.models import Submission
+    few = _largest_transaction(monkeypatch, f"{hostile_url}/many-2")
+    Submission.objects.all().delete()
+    many = _largest_transaction(monkeypatch, f"{hostile_url}/many-12")
+    assert Submission.objects.filter(kind="tool", status="pending").count() == 12
+    assert many == few
 
 
 def test_a_proposed_correction_is_approved_through_the_review_queue(source_atlas, tool_factory,
