@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/import.py                  # 10,000 and 100,000 tools
     .venv/bin/python bench/import.py --sizes 100000
+    .venv/bin/python bench/import.py --sizes 0 --harvest 2000,10000
 
 For each size: a fresh SQLite database with the default organisations, then `atlas import` of a
 CSV of that many tools (the default dataset recombined, as bench/load.py makes it), timed as a
@@ -9,7 +10,9 @@ whole process (wall seconds, peak memory); then the same file again (nothing to 
 with every description changed (every tool updated). The import reports the longest time it held
 the database's write lock; meanwhile a probe, as the site's own writes (submissions, logins)
 would, opens a tiny write transaction every 20 ms and reports the longest it had to wait: the
-figure that decides whether a visitor's submission waits or fails.
+figure that decides whether a visitor's submission waits or fails. With --harvest, the same probe
+watches `atlas harvest` of that many tools from another Atlas's API (a stub served on 127.0.0.1,
+tests/dataio/processes.py) into a fresh database with the default organisations.
 """
 
 from __future__ import annotations
@@ -89,10 +92,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--no-changed", action="store_true",
                         help="skip the third run (every description changed)")
+    parser.add_argument("--harvest", default="", help="harvest sizes, e.g. 2000,10000")
     args = parser.parse_args()
     print(f"{'tools':>8} {'run':<10} {'wall s':>8} {'lock s':>8} {'waited s':>9} {'peak MB':>8}"
           f"  result   (load {os.getloadavg()[0]:.2f})")
-    for size in map(int, args.sizes.split(",")):
+    for size in [n for n in map(int, args.sizes.split(",")) if n]:
         work = Path(tempfile.mkdtemp(prefix="atlas-import-"))
         env = {**os.environ, "ATLAS_DATA_DIR": str(work), "ATLAS_HTTPS": "false"}
         env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -115,7 +119,29 @@ def main() -> int:
                   f"{waited:>9.2f} {rss:>8.0f}  {summary.group(1) if summary else out[-200:]}"
                   f"   (load {os.getloadavg()[0]:.2f})", flush=True)
         probe.close()
+    for size in [int(n) for n in args.harvest.split(",") if n]:
+        harvest(size)
     return 0
+
+
+def harvest(size: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.dataio.processes import StubSource
+
+    work = Path(tempfile.mkdtemp(prefix="atlas-harvest-"))
+    env = {**os.environ, "ATLAS_DATA_DIR": str(work), "ATLAS_HTTPS": "false"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("ATLAS_DATABASE_URL", None)
+    run([BIN / "atlas", "import", ROOT / "atlas/data/organisations.csv"], env)
+    source = StubSource(size)
+    probe = WriterProbe(work / "atlas.sqlite3")
+    wall, rss, out = run([BIN / "atlas", "harvest", source.url], env)
+    probe.close()
+    source.stop()
+    summary = re.search(r"proposed (\d+) new tools", out)
+    print(f"{size:>8} {'harvest':<10} {wall:>8.1f} {'':>8} {probe.longest:>9.2f} {rss:>8.0f}  "
+          f"{summary.group(1) if summary else out[-200:]} proposals   "
+          f"(load {os.getloadavg()[0]:.2f})", flush=True)
 
 
 if __name__ == "__main__":

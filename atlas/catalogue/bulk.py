@@ -106,6 +106,9 @@ def tool_stages(scalars) -> dict[str, StagedRows]:
             ("tool_slug", Tool, "slug"),
             *[(name, Source, name) for name in ("url", "title", "date_read")]]),
         "written": StagedRows("atlas_stage_written", [("slug", Tool, "slug")]),
+        # Changed tools whose organisations, deployments or sources are replaced (by id).
+        **{f"replace_{kind}": StagedRows(f"atlas_stage_replace_{kind}", [("id", Tool, "id")])
+           for kind in ("organisations", "deployments", "sources")},
     }
 
 
@@ -115,17 +118,19 @@ def tool_copy(stages: dict[str, StagedRows], scalars) -> None:
     columns = [_column(Tool, name) for name in scalars]
     new = ", ".join([*columns, *(_column(Tool, n) for n in ("slug", "created_at", "updated_at"))])
     changed = ", ".join(f"{c} = s.{c}" for c in [*columns, _column(Tool, "updated_at")])
-    relations = [(ToolOrganisation, "atlas_stage_role", ["role"], "organisation", "JOIN"),
+    relations = [(ToolOrganisation, "atlas_stage_role", ["role"], "organisation", "JOIN",
+                  "organisations"),
                  (Deployment, "atlas_stage_deployment", ["country", "year", "note", "source_url"],
-                  "organisation", "LEFT JOIN"),
-                 (Source, "atlas_stage_source", ["url", "title", "date_read"], None, "")]
+                  "organisation", "LEFT JOIN", "deployments"),
+                 (Source, "atlas_stage_source", ["url", "title", "date_read"], None, "",
+                  "sources")]
     statements = [
         f"INSERT INTO {tool} ({new}) SELECT {new} FROM atlas_stage_tool",
         f"UPDATE {tool} SET {changed} FROM atlas_stage_change s WHERE {tool}.id = s.id",
         *[f"DELETE FROM {_table(model)} WHERE {_column(model, 'tool')} IN "
-          f"(SELECT id FROM atlas_stage_change)" for model, *_rest in relations],
+          f"(SELECT id FROM atlas_stage_replace_{kind})" for model, *_rest, kind in relations],
     ]
-    for model, stage, fields, organisation, join in relations:
+    for model, stage, fields, organisation, join, _kind in relations:
         into = [_column(model, "tool"), *(_column(model, f) for f in fields)]
         values = ["t.id", *(f"s.{quote(f)}" for f in fields)]
         joins = f"JOIN {tool} t ON t.slug = s.tool_slug"

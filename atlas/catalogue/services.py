@@ -313,23 +313,33 @@ def _bulk_plan(records: list[ToolData]) -> _BulkPlan:
         outcomes.append("created" if found is None
                         else "unchanged" if found[1] == wanted else "updated")
         if outcomes[-1] != "unchanged":
-            changed.append((data, wanted, found[0] if found else None))
+            changed.append((data, wanted, found))
     now = timezone.now()
     stages = bulk.tool_stages(TOOL_SCALARS)
     updated, new = [], []
-    for data, wanted, stored_id in changed:
-        if stored_id is None:
+    for data, wanted, found in changed:
+        if found is None:
             new.append(data.slug)
             stages["new"].add([*(wanted[n] for n in TOOL_SCALARS), data.slug, now, now])
         else:
-            updated.append(stored_id)
-            stages["changed"].add([*(wanted[n] for n in TOOL_SCALARS), now, stored_id])
-        for slug, role in wanted["organisations"]:
-            stages["roles"].add((data.slug, slug, role))
-        for code, year, note, source_url, org in wanted["deployments"]:
-            stages["deployments"].add((data.slug, code, year, note, source_url, org))
-        for url, title, date_read in wanted["sources"]:
-            stages["sources"].add((data.slug, url, title, date_read))
+            updated.append(found[0])
+            stages["changed"].add([*(wanted[n] for n in TOOL_SCALARS), now, found[0]])
+        # A changed tool's organisations, deployments or sources are replaced only when they
+        # differ: a new description alone rewrites no relation.
+        replaced = [kind for kind in ("organisations", "deployments", "sources")
+                    if found is None or found[1][kind] != wanted[kind]]
+        for kind in replaced:
+            if found is not None:
+                stages["replace_" + kind].add((found[0],))
+        if "organisations" in replaced:
+            for slug, role in wanted["organisations"]:
+                stages["roles"].add((data.slug, slug, role))
+        if "deployments" in replaced:
+            for code, year, note, source_url, org in wanted["deployments"]:
+                stages["deployments"].add((data.slug, code, year, note, source_url, org))
+        if "sources" in replaced:
+            for url, title, date_read in wanted["sources"]:
+                stages["sources"].add((data.slug, url, title, date_read))
         stages["written"].add((data.slug,))
     return _BulkPlan(stamp, outcomes, new, updated, stages)
 

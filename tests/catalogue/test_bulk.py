@@ -63,3 +63,13 @@ def test_a_bulk_update_replaces_each_tool_s_relations_and_keeps_its_sources_in_o
     assert list(Source.objects.filter(tool=tool).order_by("id").values_list("url", flat=True)) \
         == ["https://z.example", "https://a.example", "https://m.example"]
     assert Deployment.objects.filter(tool__slug="tool-4").count() == 2  # the others untouched
+
+
+def test_a_changed_description_rewrites_none_of_the_tools_relations(tmp_path):
+    import_file(_csv(tmp_path, 30))
+    rows = {model: sorted(model.objects.values_list("id", flat=True))
+            for model in (ToolOrganisation, Deployment, Source)}
+    report = import_file(_csv(tmp_path, 30, name="again.csv", description="Finds more things."))
+    assert report.updated == 30
+    assert set(Tool.objects.values_list("short_description", flat=True)) == {"Finds more things."}
+    assert {model: sorted(model.objects.values_list("id", flat=True)) for model in rows} == rows
