@@ -375,10 +375,7 @@ def tools_upsert(*, records: list[ToolData], new_organisations: dict[str, str] |
             for stage in plan.stages.values():
                 stage.send()
             started = time.perf_counter()
-            # Every id the copy writes comes from a join with its parent table in the same
-            # statement, so SQLite's foreign key checks (a lookup per row, two thirds of the
-            # copy's time) prove nothing here; PostgreSQL keeps them (it has no write lock).
-            with connections[DEFAULT_DB_ALIAS].constraint_checks_disabled():
+            with bulk.copying():
                 _bulk_write(plan, new_organisations)
             timings["lock_seconds"] = time.perf_counter() - started
         except _CatalogueMoved:
