@@ -60,15 +60,15 @@ def _progress_bar(total_hint: str):
     bars = {}
 
     def factory(kind, path):
-        lines = max(0, sum(1 for _ in open(path, "rb")) - 1)
-        # Shown on terminals only (tqdm's disable=None), for imports long enough to wait for.
-        bar = tqdm(total=lines, desc=f"{kind} {total_hint}", unit="rows", disable=None
-                   if lines >= 100 else True, leave=False)
-        bars[kind] = bar
-
-        def update(done):
-            bar.n = done
-            bar.refresh()
+        # The bar starts once the file is read and checked (import_file passes the total): the
+        # CLI opens nothing itself, so a FIFO or a device given as the file is refused, not read.
+        def update(done, total):
+            if kind not in bars:
+                # Shown on terminals only (tqdm's disable=None), for imports long enough to wait.
+                bars[kind] = tqdm(total=total, desc=f"{kind} {total_hint}", unit="rows",
+                                  disable=None if total >= 100 else True, leave=False)
+            bars[kind].n = done
+            bars[kind].refresh()
         return update
     return factory
 
@@ -228,11 +228,7 @@ def cmd_import(args) -> int:
 
 
 def _single_progress(path):
-    factory = _progress_bar("")
-    try:
-        return factory("import", path)
-    except OSError:
-        return None
+    return _progress_bar("")("import", path)
 
 
 def cmd_load_default(args) -> int:

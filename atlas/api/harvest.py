@@ -20,7 +20,6 @@ A harvest never publishes anything itself: curators review everything before it 
 
 from __future__ import annotations
 
-import json
 import time
 import urllib.error
 import urllib.request
@@ -35,6 +34,7 @@ from django.utils import timezone
 from atlas.api import schemas
 from atlas.api.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 from atlas.api.models import HarvestedRecord
+from atlas.core import strict_json
 from atlas.catalogue.records import OrganisationResolver, ToolFormat
 from atlas.core.records import Cells
 from atlas.catalogue.models import Organisation, Tool
@@ -120,9 +120,12 @@ class Fetcher:
                     from exc
             raise HarvestError(f"{url}: cannot connect ({reason})") from exc
         try:
-            return json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return strict_json.loads(body.decode("utf-8"))
+        except UnicodeDecodeError as exc:
             raise HarvestError(f"{url}: the answer is not valid JSON ({exc})") from exc
+        except strict_json.StrictJSONError as exc:
+            problem = "is not valid JSON" if exc.syntax else "is refused"
+            raise HarvestError(f"{url}: the answer {problem} ({exc})") from None
 
     def _read(self, response, url, started) -> bytes:
         chunks, size = [], 0
@@ -256,8 +259,11 @@ def harvest(url: str, *, dry_run: bool = False, timeout: float = DEFAULT_TIMEOUT
                 extra["organisation"] = resolver.resolve(name) or None
         checked.append(data)
 
+    # Each record is tried in a transaction of its own, rolled back at once; the proposals are
+    # then filed together, so the database's write lock is never held for the whole harvest.
+    filings = _prepare(checked, remote_orgs, resolver, report)
     with transaction.atomic():
-        _write(checked, remote_orgs, resolver, report)
+        _file_all(filings, report)
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -314,40 +320,38 @@ def _origin(report, remote_slug, **extra):
             "url": _record_url(report.instance, remote_slug), **extra}
 
 
-def _file(kind, payload, earlier, *, tool=None, duplicates=()):
-    """File a proposal unless the same one is pending or a curator rejected it; a pending one
-    from the same source that differs is superseded (closed), so that nobody approves content
-    that changed after they read it. True when a proposal was filed."""
+@dataclass
+class _Filing:
+    """A proposal to file unless the same one is pending or was rejected (see _file_all)."""
+
+    submission: object  # an unsaved, validated Submission; None when the trial changed nothing
+    key: tuple  # what an earlier proposal of the same record shares: (kind, remote slug or tool)
+    filed: tuple  # (the report's list, the entry) when it is filed
+    unchanged: str  # the report's entry when it is not
+
+
+def _submission(kind, payload, *, tool=None, duplicates=()):
+    """As submissions.services.submission_create builds one (a harvest has no submitter),
+    validated now; _file_all writes them all at once."""
     from atlas.submissions.models import Submission
-    from atlas.submissions.services import submission_create, submission_supersede
-    earlier = list(earlier.filter(status__in=[Submission.Status.PENDING,
-                                              Submission.Status.REJECTED]).order_by("-id"))
-    if any(s.payload == payload for s in earlier):
-        return False
-    new = submission_create(kind=kind, payload=payload, tool=tool, duplicates=duplicates)
-    for old in earlier:
-        if old.status == Submission.Status.PENDING:
-            submission_supersede(submission=old, by=new)
-    return True
+    submission = Submission(kind=kind, payload=payload, tool=tool, duplicates=list(duplicates))
+    submission.full_clean()
+    return submission
 
 
-def _propose_tool(remote_slug, trial, report):
-    """File a new tool for review, flagged with the tools here it may duplicate."""
+def _propose_tool(remote_slug, trial, report) -> _Filing:
+    """A new tool for review, flagged with the tools here it may duplicate."""
     from atlas.submissions.duplicates import tool_duplicates
     from atlas.submissions.models import Submission
     record = trial.record
     payload = {**record, "origin": _origin(report, remote_slug),
                "new_organisations": trial.organisations}
-    earlier = Submission.objects.filter(kind=Submission.Kind.TOOL,
-                                        payload__origin__instance=report.instance,
-                                        payload__origin__remote_slug=remote_slug)
     duplicates = [tool.slug for tool, _why in tool_duplicates(
         name=record["name"], website=record.get("website") or "",
         description=record.get("description") or "")]
-    if _file(Submission.Kind.TOOL, payload, earlier, duplicates=duplicates):
-        report.proposed.append(remote_slug)
-    else:
-        report.unchanged.append(remote_slug)
+    return _Filing(_submission(Submission.Kind.TOOL, payload, duplicates=duplicates),
+                   (Submission.Kind.TOOL, remote_slug), (report.proposed, remote_slug),
+                   remote_slug)
 
 
 # Why a harvested record that differs is proposed as a correction (the curators' page says it in
@@ -356,20 +360,18 @@ WHY = {"local": "a local record", "verified": "verified here by a curator",
        "harvested": "harvested from the same Atlas earlier", "other": "harvested from {other}"}
 
 
-def _propose_correction(local, changes, report, remote_slug, why, other=""):
-    """File the source's version of a record here as a pending correction."""
+def _propose_correction(local, changes, report, remote_slug, why, other="") -> _Filing:
+    """The source's version of a record here, as a correction for review."""
     from atlas.submissions.models import Submission
     origin = _origin(report, remote_slug, why=why, **({"other": other} if other else {}))
     payload = {"changes": changes, "source_url": origin["url"], "origin": origin}
-    earlier = Submission.objects.filter(kind=Submission.Kind.CORRECTION, tool=local,
-                                        payload__origin__instance=report.instance)
-    if _file(Submission.Kind.CORRECTION, payload, earlier, tool=local):
-        report.corrections.append((local.slug, WHY[why].format(other=other)))
-    else:
-        report.unchanged.append(local.slug)
+    return _Filing(_submission(Submission.Kind.CORRECTION, payload, tool=local),
+                   (Submission.Kind.CORRECTION, local.pk),
+                   (report.corrections, (local.slug, WHY[why].format(other=other))), local.slug)
 
 
-def _write(checked, remote_orgs, resolver, report):
+def _prepare(checked, remote_orgs, resolver, report) -> list[_Filing]:
+    """What to file for each checked record; only reads, and trials rolled back one by one."""
     from atlas.submissions.records import tool_snapshot
 
     origins = {h.remote_slug: h.tool for h in HarvestedRecord.objects.filter(
@@ -378,24 +380,60 @@ def _write(checked, remote_orgs, resolver, report):
                .select_related("harvest_origin")}
     # The source's organisations this Atlas lacks, by their slug there and by their name.
     remote_orgs = {**{org.name: org for org in remote_orgs.values()}, **remote_orgs}
+    filings = []
     for data in checked:
         remote_slug = data.slug
         local = origins.get(remote_slug) or by_slug.get(remote_slug)
         if local is None:
-            _propose_tool(remote_slug, _trial(data, remote_orgs, resolver), report)
+            filings.append(_propose_tool(remote_slug, _trial(data, remote_orgs, resolver), report))
             continue
         data.slug = local.slug
         trial = _trial(data, remote_orgs, resolver)
         if trial.result == "unchanged":
-            report.unchanged.append(local.slug)
+            filings.append(_Filing(None, (), (), local.slug))
             continue
         before = tool_snapshot(local.pk)
         changes = {k: v for k, v in trial.record.items() if before.get(k) != v}
         origin = getattr(local, "harvest_origin", None)
         why = ("local" if origin is None else "verified" if local.is_verified else
                "harvested" if origin.instance == report.instance else "other")
-        _propose_correction(local, changes, report, remote_slug, why,
-                            other=origin.instance if why == "other" else "")
+        filings.append(_propose_correction(local, changes, report, remote_slug, why,
+                                           other=origin.instance if why == "other" else ""))
+    return filings
+
+
+def _file_all(filings: list[_Filing], report) -> None:
+    """File each proposal unless the same one is pending or a curator rejected it; a pending one
+    of the same record that differs is superseded (closed), so that nobody approves content
+    that changed after they read it. In the caller's transaction, in a few statements: the
+    earlier proposals from this source are read in one query, the new ones written in bulk."""
+    from atlas.submissions.models import Submission
+    earlier = {}
+    for old in Submission.objects.select_for_update().filter(
+            kind__in=[Submission.Kind.TOOL, Submission.Kind.CORRECTION],
+            status__in=[Submission.Status.PENDING, Submission.Status.REJECTED],
+            payload__origin__instance=report.instance).order_by("-id"):
+        key = (old.kind, old.payload["origin"].get("remote_slug") if old.kind == "tool"
+               else old.tool_id)
+        earlier.setdefault(key, []).append(old)
+    new, superseded, now = [], [], timezone.now()
+    for filing in filings:
+        submission, same = filing.submission, earlier.setdefault(filing.key, [])
+        if submission is None or any(old.payload == submission.payload for old in same):
+            report.unchanged.append(filing.unchanged)
+            continue
+        for old in same:
+            if old.status == Submission.Status.PENDING:
+                old.status, old.reviewed_at, old.superseded_by = (
+                    Submission.Status.SUPERSEDED, now, submission)
+                if not old._state.adding:  # one filed by this harvest is created as it is now
+                    superseded.append(old)
+        same.insert(0, submission)
+        new.append(submission)
+        filing.filed[0].append(filing.filed[1])
+    Submission.objects.bulk_create(new, batch_size=500)
+    Submission.objects.bulk_update(superseded, ["status", "reviewed_at", "superseded_by"],
+                                   batch_size=500)
 
 
 def record_origin(sender, *, submission, tool, **kwargs):

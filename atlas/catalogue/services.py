@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from atlas.catalogue import profile
+from atlas.catalogue import bulk, profile
 from atlas.catalogue.models import (Deployment, Organisation, SearchBacklog, Source, Tool,
                                     ToolOrganisation)
 from atlas.catalogue.search import index_documents, index_tools, prepare_documents, remove_tools
@@ -288,58 +288,6 @@ def _chunks(items, size=BULK_CHUNK):
         yield items[start:start + size]
 
 
-class _Rows:
-    """Rows for one bulk INSERT, converted for the database when they are added.
-
-    Plain values (tuples in the order of `fields`), no model instances: for a bulk import,
-    Django's bulk_create spent most of its time building and compiling them. Values go through
-    each field's get_db_prep_save where the database needs a conversion (JSON, dates), so the
-    rows are stored as the ORM would store them; a column named in `keys` holds a key resolved
-    to an id only when the rows are written (a tool's slug, before the tool has an id).
-    """
-
-    def __init__(self, model, fields: list[str], *, keys=(), ignore_conflicts=False,
-                 update=False):
-        self.db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs a lookup
-        meta = model._meta
-        columns = [meta.get_field(name) for name in fields]
-        self.convert = [(i, f.get_db_prep_save) for i, f in enumerate(columns)
-                        if f.get_internal_type() in ("JSONField", "DateField", "DateTimeField")]
-        self.keys = [fields.index(k) for k in keys]
-        table, quote = self.db.ops.quote_name(meta.db_table), self.db.ops.quote_name
-        if update:  # rows end with the primary key: UPDATE ... WHERE pk = the last value
-            self.sql = (f"UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)}"
-                        f" WHERE {quote(meta.pk.column)} = %s")
-        else:
-            self.sql = (f"INSERT INTO {table} ({', '.join(quote(f.column) for f in columns)}) "
-                        f"VALUES ({', '.join(['%s'] * len(columns))})"
-                        + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""))
-        self.rows = []
-        self._done = {}  # a date or time is converted once: imports write one "now" everywhere
-
-    def add(self, row) -> None:
-        row = list(row)
-        for i, prep in self.convert:
-            value = row[i]
-            if isinstance(value, (list, dict)):
-                row[i] = prep(value, self.db)
-            else:
-                if (i, value) not in self._done:
-                    self._done[i, value] = prep(value, self.db)
-                row[i] = self._done[i, value]
-        self.rows.append(row)
-
-    def write(self, ids: dict | None = None) -> None:
-        with self.db.cursor() as cursor:
-            for chunk in _chunks(self.rows, 5000):
-                if self.keys:
-                    for row in chunk:
-                        for i in self.keys:
-                            # A deployment may name no organisation, or one not on record.
-                            row[i] = ids.get(row[i])
-                cursor.executemany(self.sql, chunk)
-
-
 def _stored_states(slugs) -> dict[str, tuple[int, dict]]:
     """slug -> (tool id, the state _tool_state would give) for the tools that exist, read in a
     few queries per chunk instead of a few per tool."""
@@ -404,9 +352,7 @@ class _BulkPlan:
     outcomes: list
     new: list  # slugs of the tools to create
     updated: list  # ids of the tools to update
-    keys: dict  # "tool:<slug>" -> id, for the tools to update
-    organisations: set  # slugs of the organisations the rows name
-    inserts: list  # _Rows: new tools, changed tools, then their relations (keyed by slug)
+    stages: dict  # bulk.StagedRows by name: what the transaction copies (bulk.tool_stages)
 
 
 def _bulk_plan(records: list[ToolData]) -> _BulkPlan:
@@ -419,37 +365,35 @@ def _bulk_plan(records: list[ToolData]) -> _BulkPlan:
         outcomes.append("created" if found is None
                         else "unchanged" if found[1] == wanted else "updated")
         if outcomes[-1] != "unchanged":
-            changed.append((data, wanted, found[0] if found else None))
+            changed.append((data, wanted, found))
     now = timezone.now()
-    tools = _Rows(Tool, [*TOOL_SCALARS, "slug", "created_at", "updated_at"])
-    changes = _Rows(Tool, [*TOOL_SCALARS, "updated_at"], update=True)
-    updated, new, keys = [], [], {}
-    for data, wanted, stored_id in changed:
-        if stored_id is None:
+    stages = bulk.tool_stages(TOOL_SCALARS)
+    updated, new = [], []
+    for data, wanted, found in changed:
+        if found is None:
             new.append(data.slug)
-            tools.add([*(wanted[n] for n in TOOL_SCALARS), data.slug, now, now])
+            stages["new"].add([*(wanted[n] for n in TOOL_SCALARS), data.slug, now, now])
         else:
-            keys["tool:" + data.slug] = stored_id
-            updated.append(stored_id)
-            changes.add([*(wanted[n] for n in TOOL_SCALARS), now, stored_id])
-    org_slugs = {s for _d, w, _i in changed for s, _r in w["organisations"]}
-    org_slugs |= {dep[4] for _d, w, _i in changed for dep in w["deployments"] if dep[4]}
-    roles = _Rows(ToolOrganisation, ["tool", "organisation", "role"], keys=["tool", "organisation"])
-    deployments = _Rows(Deployment, ["tool", "country", "year", "note", "source_url",
-                                     "organisation"], keys=["tool", "organisation"])
-    sources = _Rows(Source, ["tool", "url", "title", "date_read"], keys=["tool"])
-    backlog = _Rows(SearchBacklog, ["tool_id"], keys=["tool_id"], ignore_conflicts=True)
-    for data, wanted, _i in changed:
-        for slug, role in wanted["organisations"]:
-            roles.add(("tool:" + data.slug, "organisation:" + slug, role))
-        for code, year, note, source_url, org in wanted["deployments"]:
-            deployments.add(("tool:" + data.slug, code, year, note, source_url,
-                             "organisation:" + org if org else None))
-        for url, title, date_read in wanted["sources"]:
-            sources.add(("tool:" + data.slug, url, title, date_read))
-        backlog.add(("tool:" + data.slug,))
-    return _BulkPlan(stamp, outcomes, new, updated, keys, org_slugs,
-                     [tools, changes, roles, deployments, sources, backlog])
+            updated.append(found[0])
+            stages["changed"].add([*(wanted[n] for n in TOOL_SCALARS), now, found[0]])
+        # A changed tool's organisations, deployments or sources are replaced only when they
+        # differ: a new description alone rewrites no relation.
+        replaced = [kind for kind in ("organisations", "deployments", "sources")
+                    if found is None or found[1][kind] != wanted[kind]]
+        for kind in replaced:
+            if found is not None:
+                stages["replace_" + kind].add((found[0],))
+        if "organisations" in replaced:
+            for slug, role in wanted["organisations"]:
+                stages["roles"].add((data.slug, slug, role))
+        if "deployments" in replaced:
+            for code, year, note, source_url, org in wanted["deployments"]:
+                stages["deployments"].add((data.slug, code, year, note, source_url, org))
+        if "sources" in replaced:
+            for url, title, date_read in wanted["sources"]:
+                stages["sources"].add((data.slug, url, title, date_read))
+        stages["written"].add((data.slug,))
+    return _BulkPlan(stamp, outcomes, new, updated, stages)
 
 
 class _CatalogueMoved(Exception):
@@ -462,11 +406,12 @@ def tools_upsert(*, records: list[ToolData], new_organisations: dict[str, str] |
     ("created", "updated" or "unchanged"), as tool_upsert would give one by one.
 
     The plan (reading what is stored, comparing, converting every row for the database) is
-    made before the write transaction, in a few queries per thousands of tools; the transaction
-    then only runs bulk INSERTs of the records and lists the changed tools in SearchBacklog, so
-    it holds SQLite's write lock for a few seconds even for 100,000 tools (bench/RESULTS.md,
-    "Import") and the site's own writes wait that long at most. Their search documents and
-    vectors follow in short transactions of their own (search_backlog_process), after which the
+    made before the write transaction, in a few queries per thousands of tools, and sent to
+    temporary tables (catalogue/bulk.py); the transaction then only copies them into the
+    catalogue, one statement per table, and lists the changed tools in SearchBacklog, so it
+    holds SQLite's write lock for seconds even for 100,000 tools (bench/RESULTS.md, "Import")
+    and the site's own writes wait that long at most. Their search documents and vectors
+    follow in short transactions of their own (search_backlog_process), after which the
     catalogue stamp moves and every page shows the import. If the stamp moved between planning
     and writing (a curator's save), the plan is made again. new_organisations (slug -> name)
     are created first, with kind "other". `timings`, if given, receives the longest time the
@@ -478,12 +423,18 @@ def tools_upsert(*, records: list[ToolData], new_organisations: dict[str, str] |
         plan = _bulk_plan(records)
         if not plan.new and not plan.updated:
             return plan.outcomes
-        started = time.perf_counter()
         try:
-            _bulk_write(plan, new_organisations)
+            for stage in plan.stages.values():
+                stage.send()
+            started = time.perf_counter()
+            with bulk.copying():
+                _bulk_write(plan, new_organisations)
+            timings["lock_seconds"] = time.perf_counter() - started
         except _CatalogueMoved:
             continue
-        timings["lock_seconds"] = time.perf_counter() - started
+        finally:
+            for stage in plan.stages.values():
+                stage.drop()
         search_backlog_process(timings=timings)
         return plan.outcomes
     raise RuntimeError("the catalogue kept changing during the import; try again")
@@ -498,27 +449,12 @@ def _bulk_write(plan: _BulkPlan, new_organisations: dict[str, str]) -> None:
             [Organisation(slug=slug, name=name, kind="other")
              for slug, name in new_organisations.items()], batch_size=BULK_CHUNK,
             ignore_conflicts=True)
-    tools, changes, *relations = plan.inserts
-    tools.write()
-    changes.write()
-    ids = dict(plan.keys)
-    for chunk in _chunks(plan.new):
-        ids.update(("tool:" + slug, pk) for slug, pk in
-                   Tool.objects.filter(slug__in=chunk).values_list("slug", "id"))
-    for chunk in _chunks(plan.updated):
-        ToolOrganisation.objects.filter(tool_id__in=chunk).delete()
-        Deployment.objects.filter(tool_id__in=chunk).delete()
-        Source.objects.filter(tool_id__in=chunk).delete()
     # Their old search documents stay until the backlog replaces them: until then the stamp has
     # not moved either, and every page shows the catalogue as it was before the import.
-    for chunk in _chunks(plan.organisations):
-        ids.update(("organisation:" + slug, pk) for slug, pk in
-                   Organisation.objects.filter(slug__in=chunk).values_list("slug", "id"))
-    for rows in relations:
-        rows.write(ids)
+    bulk.tool_copy(plan.stages, TOOL_SCALARS)
 
 
-def search_backlog_process(*, chunk: int = 10_000, timings: dict | None = None) -> int:
+def search_backlog_process(*, chunk: int = 2_500, timings: dict | None = None) -> int:
     """Write the search documents (and cross-language vectors) of the tools in SearchBacklog,
     a chunk per short transaction, then move the catalogue stamp; returns how many.
 

@@ -191,7 +191,8 @@ class Cells:
         if not (value.isascii() and value.isdigit()):
             self.fail(column, value, _("expected a year like 2019"))
             return None
-        year = int(value)
+        # Four digits at most before int(): Python refuses to convert 4,300 digits or more.
+        year = int(value) if len(value) <= 4 else 0
         if not 1950 <= year <= datetime.date.today().year + 1:
             self.fail(column, value, _("year out of range (1950 to next year)"))
             return None

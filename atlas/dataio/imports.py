@@ -100,7 +100,7 @@ class ImportKind:
             for i, data in enumerate(records, 1):
                 outcomes.append(self.write(data, report, context))
                 if progress:
-                    progress(i)
+                    progress(i, len(records))
         report.lock_seconds = time.perf_counter() - started
         return outcomes
 
@@ -129,7 +129,7 @@ class ToolKind(ImportKind):
             report.organisations_created += len(new)
             resolver.existing.update(new)
         if progress:
-            progress(len(records))
+            progress(len(records), len(records))
         return outcomes
 
 
@@ -167,7 +167,7 @@ def import_file(path, *, kind: str | None = None, dry_run: bool = False,
                 skip_invalid: bool = False, progress=None) -> ImportReport:
     """Validate a file, then write it in one transaction unless it has problems.
 
-    progress, if given, is called with the number of rows done after each row is written.
+    progress, if given, is called with the number of records written and their total.
     """
     path = Path(path)
     records, header, where = read_records(path)

@@ -300,6 +300,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("ATLAS_FROM_EMAIL", "atlas@localhost")
 # Imports larger than this are refused before parsing (bytes). 100,000 tools as CSV are about
 # 63 MB and take about 0.8 GB of memory to import (bench/RESULTS.md, "Import").
 ATLAS_IMPORT_MAX_BYTES = int(os.environ.get("ATLAS_IMPORT_MAX_BYTES", 100 * 1024 * 1024))
+# Imports with more records (CSV rows, JSON objects) than this are refused before any is checked:
+# a file of tiny rows within the byte limit would otherwise take many times the memory.
+ATLAS_IMPORT_MAX_ROWS = int(os.environ.get("ATLAS_IMPORT_MAX_ROWS", 200_000))
 
 # Cross-language search with the bundled multilingual model (docs/translation.md).
 ATLAS_SEMANTIC_SEARCH = env_bool("ATLAS_SEMANTIC_SEARCH", True)

@@ -401,6 +401,16 @@ def _page(results, next_url=None):
             "previous": None, "suggestion": None, "results": results, "facets": []}
 
 
+# Answers that Python's json module would take (last key wins, NaN) or fail on with an error
+# that is not a JSON error (RecursionError, ValueError).
+RAW_ANSWERS = {
+    "duplicate-keys": b'{"count": 1, "count": 2, "results": []}',
+    "nan": b'{"count": NaN, "results": []}',
+    "deep": b"[" * 100_000 + b"]" * 100_000,
+    "long-number": b'{"count": ' + b"1" * 5000 + b', "results": []}',
+}
+
+
 class Hostile(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -435,12 +445,27 @@ class Hostile(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return None
+        if mode in RAW_ANSWERS:
+            body = RAW_ANSWERS[mode]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+        if mode.startswith("many-"):  # many-N: N valid tools, ok0 to ok<N-1>
+            tools = [{**GOOD_TOOL, "slug": f"ok{i}", "name": f"OK number {i}"}
+                     for i in range(int(mode[5:]))]
+            if is_list:
+                return self._json(_page(tools))
+            slug = rest.rsplit("/", 1)[-1]
+            return self._json({**GOOD_DETAIL, **next(t for t in tools if t["slug"] == slug)})
         if mode == "wrong-schema":
             return self._json({"count": "many", "results": "nope"})
         if mode == "huge":
             self.send_response(200)
             self.end_headers()
-            self.wfile.write(b"[" + b"0," * 200_000 + b"0]")
+            self.wfile.write(b"[" + b"0," * 200_000 + b"0]")  # 400,002 bytes
             return None
         if mode == "huge-declared":
             self.send_response(200)
@@ -489,20 +514,24 @@ def hostile_url():
     ("trickle", "no complete answer within 0.5 seconds"),
     ("invalid-json", "not valid JSON"),
     ("wrong-schema", "not shaped like the Atlas API"),
-    ("huge", "over the limit of 100,000 bytes"),
-    ("huge-declared", "over the limit of 100,000"),
+    ("huge", "over the limit of 300,000 bytes"),
+    ("huge-declared", "over the limit of 300,000"),
     ("redirect", "redirect (302)"),
     ("error", "HTTP 500"),
     ("endless", "pages do not end"),
     ("offsite", "pointed outside"),
     ("bad-second-detail", "/tools/ok2: the answer is not shaped like the Atlas API"),
+    ("duplicate-keys", 'the key "count" appears twice in the same object at line 1, column 14'),
+    ("nan", "NaN is not a JSON number at line 1, column 11"),
+    ("deep", "nested more than 100 levels deep at line 1, column 101"),
+    ("long-number", "a number of 5,000 characters"),
 ])
 def test_bad_or_hostile_sources_fail_with_a_clear_message_and_change_nothing(
         hostile_url, tool_factory, mode, message):
     tool_factory("Existing", slug="existing")
     before = list(Tool.objects.values_list("slug", "updated_at"))
     with pytest.raises(HarvestError) as error:
-        harvest(f"{hostile_url}/{mode}", timeout=0.5, max_bytes=100_000)
+        harvest(f"{hostile_url}/{mode}", timeout=0.5, max_bytes=300_000)
     assert message in str(error.value)
     assert list(Tool.objects.values_list("slug", "updated_at")) == before
     assert not Organisation.objects.filter(slug="ok").exists()
@@ -520,6 +549,45 @@ def test_a_record_that_fails_the_import_checks_is_refused_and_the_rest_is_propos
     assert "unknown purposes term" in report.refused[0][1]
     assert [s.payload["slug"] for s in Submission.objects.all()] == ["ok"]
     assert not Tool.objects.exists()
+
+
+def _largest_transaction(monkeypatch, url) -> int:
+    """The number of statements in the largest transaction a harvest opened."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from atlas.api import harvest as module
+    sizes, depth, real = [], [], module.transaction.atomic
+
+    class Recorded:
+        def __enter__(self):
+            if not depth:
+                self.queries = CaptureQueriesContext(connection).__enter__()
+            depth.append(real())
+            return depth[-1].__enter__()
+
+        def __exit__(self, *exc):
+            result = depth.pop().__exit__(*exc)
+            if not depth:
+                self.queries.__exit__(None, None, None)
+                sizes.append(len(self.queries.captured_queries))
+            return result
+    from types import SimpleNamespace
+    monkeypatch.setattr(module, "transaction", SimpleNamespace(
+        atomic=Recorded, set_rollback=module.transaction.set_rollback))
+    harvest(url)
+    monkeypatch.undo()
+    return max(sizes)
+
+
+def test_a_harvest_writes_in_transactions_that_do_not_grow_with_the_number_of_tools(
+        hostile_url, monkeypatch):
+    from atlas.submissions.models import Submission
+    few = _largest_transaction(monkeypatch, f"{hostile_url}/many-2")
+    Submission.objects.all().delete()
+    many = _largest_transaction(monkeypatch, f"{hostile_url}/many-12")
+    assert Submission.objects.filter(kind="tool", status="pending").count() == 12
+    assert many == few
 
 
 def test_a_proposed_correction_is_approved_through_the_review_queue(source_atlas, tool_factory,
