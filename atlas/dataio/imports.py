@@ -151,7 +151,7 @@ class ProfileKind(ImportKind):
                                       for data in records})
         report.lock_seconds = time.perf_counter() - started
         if progress:
-            progress(len(records))
+            progress(len(records), len(records))
         return outcomes
 
 
