@@ -20,6 +20,8 @@ from atlas.catalogue.filters import ToolFilters
 from atlas.catalogue.models import Tool
 from atlas.catalogue.selectors import hydrate, tool_search_ids
 from atlas.core.languages import is_language_code, language_name
+from atlas.derived import stamps
+from atlas.derived.cache import memoised
 from atlas.geo.countries import GLOBAL, country_name, is_country_code
 
 # Who is asking -> the target users whose tools fit them.
@@ -42,6 +44,18 @@ SHOWN = 20
 RANKED = 2000  # the first matches (by name) that are ranked; a bigger catalogue needs filters
 
 
+# Each question's query parameter, how it is read, when it is understood and what is said when
+# it is not.
+_QUESTIONS = [
+    ("role", str, lambda value: value in ROLES,
+     gettext_lazy("Unknown kind of organisation: %(value)s")),
+    ("country", str.upper, is_country_code, gettext_lazy("Unknown country code: %(value)s")),
+    ("need", str, lambda value: value in v.PURPOSES, gettext_lazy("Unknown need: %(value)s")),
+    ("language", str.lower, is_language_code,
+     gettext_lazy("Unknown language code: %(value)s")),
+]
+
+
 @dataclass(frozen=True)
 class Answers:
     role: str = ""
@@ -53,28 +67,17 @@ class Answers:
     @classmethod
     def from_query(cls, query) -> tuple["Answers", list[str]]:
         """The answers a query string gives, and what in it was not understood."""
-        problems = []
-        role = query.get("role", "")
-        if role and role not in ROLES:
-            problems.append(_("Unknown kind of organisation: %(value)s") % {"value": role[:40]})
-            role = ""
-        country = query.get("country", "").upper()
-        if country and not is_country_code(country):
-            problems.append(_("Unknown country code: %(value)s") % {"value": country[:10]})
-            country = ""
-        need = query.get("need", "")
-        if need and need not in v.PURPOSES:
-            problems.append(_("Unknown need: %(value)s") % {"value": need[:40]})
-            need = ""
-        language = query.get("language", "").lower()
-        if language and not is_language_code(language):
-            problems.append(_("Unknown language code: %(value)s") % {"value": language[:10]})
-            language = ""
-        constraints = tuple(c for c in CONSTRAINTS if c in query.getlist("constraint"))
-        for c in query.getlist("constraint"):
-            if c not in CONSTRAINTS:
-                problems.append(_("Unknown constraint: %(value)s") % {"value": c[:40]})
-        return cls(role, country, need, language, constraints), problems
+        problems, answers = [], {}
+        for name, normalise, valid, message in _QUESTIONS:
+            value = normalise(query.get(name, ""))
+            if value and not valid(value):
+                problems.append(str(message) % {"value": value[:40]})
+                value = ""
+            answers[name] = value
+        given = query.getlist("constraint")
+        problems += [_("Unknown constraint: %(value)s") % {"value": c[:40]}
+                     for c in given if c not in CONSTRAINTS]
+        return cls(**answers, constraints=tuple(c for c in CONSTRAINTS if c in given)), problems
 
     @property
     def asked(self) -> bool:
@@ -147,10 +150,16 @@ def constraint_label(constraint: str, answers: Answers) -> str:
 
 
 def languages_offered() -> list[tuple[str, str]]:
-    """(code, name) of every interface language some tool speaks, by name."""
-    codes = {code for langs in Tool.objects.values_list("languages", flat=True)
-             for code in langs}
-    return sorted(((c, language_name(c)) for c in codes), key=lambda x: x[1].casefold())
+    """(code, name) of every interface language some tool speaks, by name in the reader's
+    language."""
+    return sorted(((c, language_name(c)) for c in _languages_spoken()),
+                  key=lambda x: x[1].casefold())
+
+
+@memoised(stamps.CATALOGUE)
+def _languages_spoken() -> frozenset:
+    return frozenset(code for langs in Tool.objects.values_list("languages", flat=True)
+                     for code in langs)
 
 
 def find(answers: Answers) -> tuple[list[Fit], int, ToolFilters]:

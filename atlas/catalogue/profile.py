@@ -141,7 +141,7 @@ def entries_check(raw, c: Cells, column: str = "profile") -> list[dict]:
             continue
         seen[key] = n
         entries.append(entry)
-    return sorted(entries, key=lambda e: (_ORDER[e["item"]], str(e["value"])))
+    return ordered(entries)
 
 
 def entry_check(c: Cells) -> dict | None:
@@ -195,6 +195,16 @@ def _value(item: Item, c: Cells):
                 "-", "").isalnum():
             c.fail("value", value, gettext("expected a short lowercase code"))
     return [x.lower() for x in values] if item.kind == "languages" else values
+
+
+def ordered(entries: list[dict]) -> list[dict]:
+    """Entries in canonical order: ITEMS order, then value (how a profile is stored)."""
+    return sorted(entries, key=lambda e: (_ORDER[e["item"]], str(e["value"])))
+
+
+def mirrors(entries: list[dict]) -> dict:
+    """The Tool fields these entries give values to (cost, licence, languages...)."""
+    return {BY_CODE[e["item"]].field: e["value"] for e in entries if BY_CODE[e["item"]].field}
 
 
 def values(profile, code: str) -> list[str]:

@@ -104,11 +104,9 @@ class ToolFormat(RecordFormat):
     def _mirror(self, c, data):
         """The fields a profile entry gives a source to take its value; a record giving the
         field another value is refused rather than guessed at."""
-        defaults = {"cost": "unknown", "survivor_involvement": "unknown",
-                    "processes_victim_data": "unknown", "licence": "", "languages": []}
-        for name, value in services.profile_mirrors(data.profile).items():
+        for name, value in profile.mirrors(data.profile).items():
             given = getattr(data, name)
-            if given not in (defaults[name], value):
+            if given not in (Tool._meta.get_field(name).get_default(), value):
                 c.fail(name, given, _("differs from the profile's sourced value %(value)s")
                        % {"value": repr(value)})
             setattr(data, name, value)

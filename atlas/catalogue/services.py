@@ -149,35 +149,30 @@ def tool_upsert(*, data: ToolData, reindex: bool = True) -> str:
     return result
 
 
-def profile_mirrors(entries: list) -> dict:
-    """The Tool fields a profile's entries give values to (cost, licence, languages...)."""
-    fields = {}
-    for entry in entries:
-        item = profile.BY_CODE[entry["item"]]
-        if item.field:
-            fields[item.field] = entry["value"]
-    return fields
-
-
 @transaction.atomic
 def tool_profiles_set(profiles: dict[str, list]) -> list[str]:
     """Replace the profiles of existing tools (slug -> entries, checked by catalogue/profile.py),
     all or nothing; the fields an entry mirrors take its value. An outcome per tool: "updated"
     or "unchanged"."""
-    stored = {row["slug"]: row for row in Tool.objects.filter(slug__in=list(profiles)).values(
-        "id", "slug", "profile", *profile.MIRRORED)}
-    outcomes, changed = [], []
+    fields = ("profile", *profile.MIRRORED)
+    stored = {tool.slug: tool for tool in Tool.objects.filter(slug__in=list(profiles)).only(
+        "id", "slug", *fields)}
+    outcomes, changed, now = [], [], timezone.now()
     for slug, entries in profiles.items():
-        row = stored[slug]
-        wanted = {"profile": entries, **profile_mirrors(entries)}
-        if all(row[k] == value for k, value in wanted.items()):
+        tool = stored[slug]
+        wanted = {"profile": entries, **profile.mirrors(entries)}
+        if all(getattr(tool, k) == value for k, value in wanted.items()):
             outcomes.append("unchanged")
             continue
-        Tool.objects.filter(pk=row["id"]).update(**wanted, updated_at=timezone.now())
-        changed.append(row["id"])
+        for name, value in {**wanted, "updated_at": now}.items():
+            setattr(tool, name, value)
+        changed.append(tool)
         outcomes.append("updated")
     if changed:
-        search_reindex(tool_ids=changed)
+        Tool.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=BULK_CHUNK)
+        ids = [tool.pk for tool in changed]
+        search_reindex(tool_ids=ids)
+        tools_changed(ids)
         catalogue_changed()
     return outcomes
 

@@ -147,17 +147,12 @@ class ProfileKind(ImportKind):
     def write_all(self, records, report, context, progress=None):
         """Every named tool's profile replaced in one transaction."""
         started = time.perf_counter()
-        outcomes = tool_profiles_set({data["tool"]: _canonical(data["entries"])
+        outcomes = tool_profiles_set({data["tool"]: profile.ordered(data["entries"])
                                       for data in records})
         report.lock_seconds = time.perf_counter() - started
         if progress:
             progress(len(records), len(records))
         return outcomes
-
-
-def _canonical(entries):
-    cells = Cells({})
-    return profile.entries_check(entries, cells)
 
 
 KINDS = {k.name: k for k in (ToolKind(), OrganisationKind(), HelplineKind(), ProfileKind())}

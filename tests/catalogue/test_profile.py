@@ -137,3 +137,12 @@ def test_the_profile_page_reads_in_french(client, tool_factory):
     tool_factory("Lantern", slug="lantern")
     page = client.get("/fr/tools/lantern/").content.decode()
     assert "<td>Inconnu</td>" in page and "Choisir l’outil de façon responsable" in page
+
+
+def test_a_profile_import_reaches_an_index_built_before_it(tool_factory, tmp_path):
+    from atlas.catalogue.selectors import tool_search
+    tool_factory("Lantern", slug="lantern")
+    tool_factory("Beacon", slug="beacon")
+    assert tool_search(offline=["yes"]).count == 0  # the index is built (and memoised) here
+    import_file(write(tmp_path, HEADER + "lantern,offline,yes,https://l.example/o,,\n"))
+    assert [t.slug for t in tool_search(offline=["yes"]).tools] == ["lantern"]
