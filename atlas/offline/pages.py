@@ -93,10 +93,21 @@ def seed_paths(prefix: str) -> list[str]:
     return paths
 
 
+@dataclass(frozen=True)
+class OfflineCopy:
+    """Set on every request the export renders, as `offline_copy` in templates
+    (atlas/web/context_processors.py): they leave out what needs the server (forms, JSON and
+    download links, revision histories, the compare toggles) and turn each facet sidebar into a
+    link to the copy's search page, which filters in the browser."""
+    search_url: str
+
+
 def _request(path: str):
     request = RequestFactory().get(path)
     request.user = AnonymousUser()
     request.LANGUAGE_CODE = translation.get_language()
+    prefix = language_prefix(request.LANGUAGE_CODE)
+    request.offline_copy = OfflineCopy(search_url=f"{prefix}search/")
     return request
 
 
@@ -137,31 +148,6 @@ def _head_scripts(page_file: str, scripts: list[str]) -> str:
     return "".join(f'<script src="{relative(page_file, s)}"></script>' for s in scripts)
 
 
-# Parts of pages that need a server: hidden in the copy, whose search page answers instead.
-HIDE_IN_COPY = {
-    "catalogue:organisation_list": [('<form method="get" class="inline-filter">',
-                                     '<form method="get" class="inline-filter" hidden>')],
-    "geo:map": [("data-filter-form>", "data-filter-form hidden>"),
-                ('<aside class="facets"', '<aside hidden class="facets"')],
-    "helplines:index": [('class="country-picker" id="country-picker">',
-                         'class="country-picker" id="country-picker" hidden>')],
-    "insights:index": [("data-filter-form>", "data-filter-form hidden>")],
-    "insights:coverage_region": [("data-filter-form>", "data-filter-form hidden>")],
-}
-# Lists whose facet sidebar becomes one link to the search page (see facets_to_search).
-FACETS_TO_SEARCH = {"catalogue:tool_list", "insights:index", "insights:coverage_region"}
-# A tool page's links to forms and to its JSON and history, which all need the server (the main
-# navigation still leads to the page that says so).
-SERVER_ONLY = re.compile(r'<p class="data-links">.*?</p>|<p class="contribute-links">.*?</p>|'
-                         r'<section class="revisions".*?</section>|'
-                         r'<form method="post" action="[^"]*" class="report">.*?</form>|'
-                         r'<form method="get" class="line-filters">.*?</form>', re.S)
-# The map's link to its JSON: the copy keeps the map's data only in the script the map reads.
-DATA_LINKS = re.compile(r'<p class="data-links">.*?</p>', re.S)
-# A coverage matrix's empty cells: a link to an empty list says nothing the 0 does not.
-EMPTY_CELL_LINK = re.compile(r'<a href="[^"]*">0</a>')
-
-
 # What only crawlers and online visitors use: machine-readable alternates and JSON-LD (whose
 # URLs would name the exporting host), descriptions for search engines, the referrer policy and
 # the empty favicon (a file:// page sends neither a referrer nor a favicon request), hreflang
@@ -196,27 +182,6 @@ def trim(text: str) -> str:
         text = INDENT.sub("\n", text)
         text = BETWEEN_TAGS.sub(_between_tags, text)
     return BLANK_LINES.sub("\n", text)
-
-
-FACET_SIDEBAR = re.compile(r'<aside class="facets"[^>]*>.*?</aside>', re.S)
-
-
-def facets_to_search(text: str, search_path: str) -> str:
-    """A list's facet sidebar (hundreds of links) becomes one link to the search page, which
-    offers the same facets in the browser: it keeps every list page of the copy small."""
-    aside = (f'<aside class="facets" aria-label="{escape(_("Filters"))}"><h2>{escape(_("Filter"))}'
-             f'</h2><p><a href="{search_path}">{escape(_("Search tools"))}</a></p></aside>')
-    return FACET_SIDEBAR.sub(lambda m: aside, text, count=1)
-
-
-SIMILAR_TOOLS = re.compile(r'<section aria-labelledby="similar-heading">.*?</section>', re.S)
-SIMILAR_EXCERPT = re.compile(r'</a>: <span[^>]*>[^<]*</span>')
-
-
-def similar_by_name(text: str) -> str:
-    """A tool page's "similar tools" keep their links but not their excerpts in the copy: the
-    excerpts repeat other pages and would cost a megabyte across six languages."""
-    return SIMILAR_TOOLS.sub(lambda m: SIMILAR_EXCERPT.sub("</a>", m.group(0)), text, count=1)
 
 
 class LanguageExport:
@@ -262,18 +227,7 @@ class LanguageExport:
             _write(self.dest, page_file, response.content)
             return
         text = response.content.decode("utf-8")
-        for old, new in HIDE_IN_COPY.get(name, []):
-            text = text.replace(old, new, 1)
-        if name in FACETS_TO_SEARCH:
-            text = facets_to_search(text, f"{self.prefix}search/")
-        if name.startswith("insights:"):
-            text = EMPTY_CELL_LINK.sub("0", text)
-        elif name == "catalogue:tool_detail":
-            text = SERVER_ONLY.sub("", similar_by_name(text))
-        elif name == "helplines:country":
-            text = SERVER_ONLY.sub("", text)
         if path == self.map_path:
-            text = DATA_LINKS.sub("", text)
             # The map reads JSON with fetch(), which file:// refuses: a shim answers it from data
             # scripts loaded first (fetch-shim.js).
             scripts = [UNPACK[1:], SHIM[1:], SHAPES, f"{self.prefix[1:]}map/offline-data.js"]

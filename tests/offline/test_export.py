@@ -127,6 +127,27 @@ def test_links_to_pages_that_need_a_server_lead_to_an_explanation(exported_site)
     assert "needs a connection" in explanation
 
 
+def test_pages_of_the_copy_leave_out_what_needs_the_server(exported_site, client):
+    """The export renders in offline mode (offline_copy in the templates), not by editing
+    markup afterwards: no form, toggle, JSON or history that only a server can answer."""
+    site = exported_site.dest
+    listing = (site / "fr" / "tools" / "index.html").read_text()
+    assert "compare-toggle" not in listing and 'id="compare-form"' not in listing
+    assert "data-links" not in listing and "export-links" not in listing
+    sidebar = re.search(r'<aside class="facets"[^>]*>.*?</aside>', listing, re.S).group(0)
+    assert re.findall(r'href="([^"]*)"', sidebar) == ["../search/index.html"]
+    tool = page_as_shown(site / "tools" / "cotton-tracer" / "index.html")
+    for server_only in ['class="revisions"', "contribute-links", "data-links"]:
+        assert server_only not in tool
+    helplines = page_as_shown(site / "helplines" / "KE" / "index.html")
+    assert 'class="report"' not in helplines and "line-filters" not in helplines
+    insights = (site / "insights" / "index.html").read_text()
+    assert re.search(r'<form class="search"[^>]*data-filter-form hidden>', insights)
+    assert 'level-gap"><a' not in insights  # an empty cell links nowhere
+    served = client.get("/fr/tools/").content.decode()
+    assert "compare-toggle" in served and "data-links" in served  # the site keeps them
+
+
 def test_the_export_refuses_a_directory_that_is_not_empty(small_catalogue, tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(ExportError, match="not empty"):

@@ -50,13 +50,16 @@ def _facets(facets, live) -> str:
     return "".join(parts)
 
 
-@register.simple_tag
-def facet_sidebar(result, live=False):
+@register.simple_tag(takes_context=True)
+def facet_sidebar(context, result, live=False):
     """<aside> with every facet of a search result; `live` for pages whose script redraws it."""
     filters = result.filters
     heading = escape(gettext("Filter"))
     label = escape(gettext("Filters"))
     clear = escape(gettext("Clear all filters"))
+    offline = context.get("offline_copy")
+    if offline:
+        return mark_safe(_offline_sidebar(offline.search_url, heading, label, live))
     if live:
         hidden = "" if filters.is_filtered else " hidden"
         return mark_safe(
@@ -69,3 +72,13 @@ def facet_sidebar(result, live=False):
     return mark_safe(
         f'<aside class="facets" aria-label="{label}">\n  <h2>{heading}</h2>\n  {clear_link}\n  '
         f'{_facets(result.facets, False)}\n</aside>')
+
+
+def _offline_sidebar(search_url, heading, label, live) -> str:
+    """In the static copy, the sidebar (hundreds of links to filtered pages a copy cannot have)
+    is one link to the copy's search page, which filters in the browser. A live page's script
+    still finds where it would redraw the facets, hidden."""
+    hooks = ('<p data-clear hidden></p><div data-facet-list hidden></div>' if live else "")
+    data = " data-facets" if live else ""
+    return (f'<aside class="facets" aria-label="{label}"{data}><h2>{heading}</h2><p><a href='
+            f'"{escape(search_url)}">{escape(gettext("Search tools"))}</a></p>{hooks}</aside>')

@@ -119,15 +119,19 @@ def _cell(cell, tools_url, marks) -> str:
     elif cell.level == "crowded":
         crowded = ",".join(f" {escape(label)} ({n})" for label, n in cell.crowded_labels)
         mark = f' <span class="mark">{escape(gettext("crowded"))}:{crowded}</span>'
-    return (f'\n      <td class="level-{cell.level}"><a href="{tools_url}?{escape(cell.query)}">'
-            f'{cell.count}</a>{mark}</td>')
+    # An empty cell links nowhere: a list of no tools says nothing its 0 does not.
+    count = (f'<a href="{tools_url}?{escape(cell.query)}">{cell.count}</a>' if cell.count
+             else "0")
+    return f'\n      <td class="level-{cell.level}">{count}{mark}</td>'
 
 
 @register.simple_tag
 def coverage_table(matrix, caption, querystring=""):
     """The coverage matrix: a row per region (or country), a cell per purpose."""
     tools_url = reverse("catalogue:tool_list")
-    marks = {"gap": escape(gettext("gap")), "thin": escape(gettext("thin"))}
+    # A gap's 0 says it (the key below the table: "Gap: no tool"); a thin cell needs its word.
+    # Most cells are gaps: a word on each was a fifth of the page.
+    marks = {"thin": escape(gettext("thin"))}
     place = escape(gettext("Country") if matrix.region else gettext("Region"))
     head = "".join(f'<th scope="col">{escape(label)}</th>' for _p, label in matrix.purposes)
     rows = []
