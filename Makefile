@@ -45,7 +45,8 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Every test on SQLite; then again on PostgreSQL when ATLAS_TEST_DATABASE_URL is set, except the
+# The layers first (lint-imports: a wrong-way import fails here); every test on SQLite; then again
+# on PostgreSQL when ATLAS_TEST_DATABASE_URL is set, except the
 # browser tests (they check what a reader sees, which does not depend on the engine) and the
 # stack tests (their app servers are on PostgreSQL in both passes); then the
 # dependency audit, which fails on a known vulnerability but skips what it cannot check offline.
@@ -53,6 +54,8 @@ system-deps:
 # module-wide servers start once; PYTEST_WORKERS=0 runs them in one process).
 PYTEST_WORKERS ?= auto
 test: install-test system-deps
+	@echo "== the layers (import-linter contracts in pyproject.toml, docs/architecture.md)"
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope
 	@if [ -n "$$ATLAS_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$ATLAS_TEST_DATABASE_URL), browser and stack tests excepted"; \

@@ -1,17 +1,31 @@
 """`atlas`: the one command-line entry point for operators.
 
-Thin: it parses arguments, sets Django up and calls services. Anything that writes says what it did.
+Thin: it parses arguments, sets Django up once and calls services. Anything that writes says what
+it did. The commands of the core are here; each app's commands are in its commands.py, listed in
+COMMAND_MODULES (docs/architecture.md: where a new command goes). A command module registers its
+subparsers and handlers; it never sets Django up itself: main() does, before any handler runs
+(`serve` alone sets it up later, after choosing its settings). Data commands that write take
+`--dry-run` and ask for `migrate=True`: the database is brought up to date before they run.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import os
 import secrets
 import sys
 from pathlib import Path
+
+from atlas.accounts import commands as accounts_commands
+from atlas.api import commands as api_commands
+from atlas.backups import commands as backups_commands
+from atlas.catalogue import commands as catalogue_commands
+from atlas.offline import commands as offline_commands
+from atlas.submissions import commands as submissions_commands
+
+COMMAND_MODULES = (accounts_commands, api_commands, backups_commands, catalogue_commands,
+                   offline_commands, submissions_commands)
 
 
 def _data_dir() -> Path:
@@ -99,8 +113,7 @@ def cmd_serve(args) -> int:
     from django.core.management import call_command
 
     with _startup_lock():
-        call_command("migrate", interactive=False, verbosity=0)
-        _finish_interrupted_imports()
+        _migrate_quietly()
         _purge_outbox()
         _load_default_if_empty()
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -189,25 +202,16 @@ def _load_default_if_empty() -> None:
 
 
 def _migrate_quietly() -> None:
-    """Data commands work on a fresh database too: apply any pending migration first."""
-    from django.core.management import call_command
-    call_command("migrate", interactive=False, verbosity=0)
-    _finish_interrupted_imports()
-
-
-def _finish_interrupted_imports() -> None:
-    """Index the tools in the search backlog: left by an import killed half way, or listed by an
-    upgrade that changed what search documents hold (migration catalogue/0011)."""
-    from atlas.catalogue.services import search_backlog_process
-    done = search_backlog_process()
+    """Data commands work on a fresh database too: apply any pending migration first, and index
+    the tools an interrupted import or an upgrade left waiting."""
+    from atlas.dataio.dataset import database_bring_up_to_date
+    done = database_bring_up_to_date()
     if done:
         print(f"Indexed {done} tools waiting for their search documents (an interrupted import "
               f"or an upgrade).", file=sys.stderr)
 
 
 def cmd_import(args) -> int:
-    setup_django()
-    _migrate_quietly()
     from atlas.dataio.imports import ImportFileError, import_file
     try:
         report = import_file(args.path, kind=args.kind, dry_run=args.dry_run,
@@ -232,8 +236,6 @@ def _single_progress(path):
 
 
 def cmd_load_default(args) -> int:
-    setup_django()
-    _migrate_quietly()
     from atlas.dataio.dataset import catalogue_is_empty, load_default_dataset
     if not catalogue_is_empty() and not args.force:
         print("The catalogue is not empty; pass --force to import the default dataset over it "
@@ -245,75 +247,18 @@ def cmd_load_default(args) -> int:
     return 1 if any(r.problems for r in reports) else 0
 
 
-def cmd_export(args) -> int:
-    setup_django()
-    _migrate_quietly()
-    from atlas.catalogue.exporters import export_tools
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
-    try:
-        count = export_tools(fmt=args.format, out=out)
-    finally:
-        if args.output:
-            out.close()
-    if args.output:
-        print(f"Exported {count} tools as {args.format} to {args.output}", file=sys.stderr)
-    return 0
-
-
-def cmd_createcurator(args) -> int:
-    setup_django()
-    import getpass
-
-    from django.core.exceptions import ValidationError
-
-    from atlas.accounts.services import curator_create
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
-    if password is None:
-        password = getpass.getpass("Password (12+ characters): ")
-        if password != getpass.getpass("Password again: "):
-            print("error: the passwords differ", file=sys.stderr)
-            return 2
-    try:
-        user = curator_create(username=args.username, email=args.email or "", password=password)
-    except ValidationError as exc:
-        for message in exc.messages:
-            print(f"error: {message}", file=sys.stderr)
-        return 2
-    print(f"Curator {user.username!r} created.")
-    # Curators sign in with a second factor: enrol it now (atlas/accounts/commands.py).
-    from atlas.accounts.commands import print_enrolment
-    from atlas.accounts.services import totp_enrol
-    print_enrolment(totp_enrol(user=user))
-    return 0
-
-
 def cmd_manage(args) -> int:
-    setup_django()
     from django.core.management import execute_from_command_line
     execute_from_command_line(["atlas manage", *args.rest])
     return 0
 
 
-def _command_modules():
-    """Each app may add subcommands in atlas/<app>/commands.py with register(subparsers).
-
-    Their handlers call setup_django() themselves before touching models.
-    """
-    import importlib
-    import pkgutil
-
-    import atlas
-    for info in sorted(pkgutil.iter_modules(atlas.__path__), key=lambda i: i.name):
-        if info.ispkg and importlib.util.find_spec(f"atlas.{info.name}.commands"):
-            yield importlib.import_module(f"atlas.{info.name}.commands")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    from atlas.catalogue.exporters import EXPORTERS
-
     parser = argparse.ArgumentParser(
         prog="atlas", description="Operate the Anti-Trafficking Tech Atlas.",
         epilog="The database is ATLAS_DATABASE_URL (default: SQLite in ./var). See docs/operations.md.")
+    # Every command runs with Django set up (main); data commands ask for migrate=True.
+    parser.set_defaults(django=True, migrate=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("serve", help="migrate, load the default dataset if empty, and serve with gunicorn")
@@ -322,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int,
                    help="gunicorn worker processes (default $WEB_CONCURRENCY or 2)")
     p.add_argument("--threads", type=int, help="threads per worker (default $ATLAS_THREADS or 2)")
-    p.set_defaults(func=cmd_serve)
+    p.set_defaults(func=cmd_serve, django=False)  # sets Django up once its settings are chosen
 
     p = sub.add_parser("import", help="validate and load a CSV or JSON file of tools, organisations or helplines")
     p.add_argument("path")
@@ -331,24 +276,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     p.add_argument("--skip-invalid", action="store_true",
                    help="import the valid rows even if some rows are invalid")
-    p.set_defaults(func=cmd_import)
-
-    p = sub.add_parser("export", help="write every tool as CSV or JSON (to stdout or --output)")
-    p.add_argument("--format", choices=sorted(EXPORTERS), default="json")
-    p.add_argument("--output", help="file to write (default: standard output)")
-    p.set_defaults(func=cmd_export)
+    p.set_defaults(func=cmd_import, migrate=True)
 
     p = sub.add_parser("load-default", help="load the default dataset shipped with the Atlas")
     p.add_argument("--force", action="store_true", help="load even if the catalogue is not empty")
-    p.set_defaults(func=cmd_load_default)
+    p.set_defaults(func=cmd_load_default, migrate=True)
 
-    p = sub.add_parser("createcurator", help="create a curator account (reviews and publishes records)")
-    p.add_argument("username")
-    p.add_argument("--email")
-    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    p.set_defaults(func=cmd_createcurator)
-
-    for module in _command_modules():
+    for module in COMMAND_MODULES:
         module.register(sub)
 
     p = sub.add_parser("manage", help="run a Django management command (atlas manage help)")
@@ -359,4 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> None:
     args = build_parser().parse_args(argv)
+    if args.django:
+        setup_django()
+    if args.migrate:
+        _migrate_quietly()
     sys.exit(args.func(args))

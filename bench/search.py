@@ -45,7 +45,7 @@ def percentile(values, p):
 
 
 def synthetic_rows(size, rng):
-    from atlas.geo.countries import all_countries
+    from atlas.core.countries import all_countries
     with open(ROOT / "atlas/data/tools.csv", encoding="utf-8") as fh:
         real = list(csv.DictReader(fh))
     codes = [c.code for c in all_countries() if c.region]
@@ -97,7 +97,7 @@ def build_atlas(rows):
 
 
 def build_datasette_db(rows, path):
-    from atlas.geo.countries import region_of
+    from atlas.core.countries import region_of
     db = sqlite3.connect(path)
     db.execute("""CREATE TABLE tools (id INTEGER PRIMARY KEY, slug TEXT, name TEXT, description TEXT,
         organisation TEXT, purposes TEXT, technologies TEXT, users TEXT, exploitation TEXT,
@@ -118,7 +118,7 @@ def build_datasette_db(rows, path):
 
 def workload(rng, n):
     from atlas.catalogue import vocabularies as v
-    from atlas.geo.countries import REGIONS
+    from atlas.core.countries import REGIONS
     values = {"purpose": list(v.PURPOSES.terms), "technology": list(v.TECHNOLOGIES.terms),
               "user": list(v.USERS.terms), "region": list(REGIONS)}
     out = []

@@ -13,7 +13,7 @@ Inputs (atlas/geo/data/world-atlas/, world-atlas 2.0.2, Natural Earth data, publ
 Outputs:
 - atlas/geo/static/geo/countries.json: GeoJSON, one feature per ISO 3166-1 alpha-2 code, with
   coordinates rounded to 0.01 degree (the 110m source is quantised at about 0.004 degree);
-- atlas/geo/data/centroids.json: {alpha-2: [lat, lng]} for every country in either file.
+- atlas/core/data/centroids.json: {alpha-2: [lat, lng]} for every country in either file.
 
 Decoding TopoJSON is a few lines, so this needs no JavaScript toolchain nor topojson-client.
 """
@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "atlas" / "geo" / "data" / "world-atlas"
 SHAPES_OUT = ROOT / "atlas" / "geo" / "static" / "geo" / "countries.json"
-CENTROIDS_OUT = ROOT / "atlas" / "geo" / "data" / "centroids.json"
+CENTROIDS_OUT = ROOT / "atlas" / "core" / "data" / "centroids.json"
 
 # Shapes that Natural Earth draws without an ISO numeric id. Kosovo uses the user-assigned code
-# XK (as atlas.geo.countries does). Northern Cyprus and Somaliland are drawn as part of the
+# XK (as atlas.core.countries does). Northern Cyprus and Somaliland are drawn as part of the
 # UN-recognised states that the catalogue records deployments against (CY, SO), so clicking them
 # shows what is recorded for those codes rather than nothing.
 UNNUMBERED = {"Kosovo": "XK", "N. Cyprus": "CY", "Somaliland": "SO"}

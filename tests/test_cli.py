@@ -8,8 +8,30 @@ from atlas.cli import build_parser, main
 
 def test_help_lists_every_command_with_one_line():
     help_text = build_parser().format_help()
-    for command in ["serve", "import", "export", "createcurator", "manage", "load-default"]:
-        assert command in help_text
+    for command in ["serve", "import", "export", "accounts", "manage", "load-default",
+                    "export-site", "backup", "harvest"]:
+        assert f"    {command}" in help_text
+
+
+def test_each_command_is_defined_once_and_no_command_module_sets_django_up():
+    """The explicit list of command modules registers each command once (argparse refuses a
+    second); none imports the entry point back: main() sets Django up before dispatch."""
+    import inspect
+
+    from atlas.cli import COMMAND_MODULES
+    parser = build_parser()
+    commands = next(a for a in parser._subparsers._group_actions).choices
+    assert len(commands) == len(set(commands)) and "createcurator" not in commands
+    for module in COMMAND_MODULES:
+        source = inspect.getsource(module)
+        assert "atlas.cli" not in source and "setup_django" not in source, module.__name__
+
+
+def test_data_commands_state_dry_run_in_their_help():
+    parser = build_parser()
+    commands = next(a for a in parser._subparsers._group_actions).choices
+    for name in ("import", "harvest"):
+        assert "--dry-run" in commands[name].format_help(), name
 
 
 def test_python_dash_m_atlas_works():
@@ -47,15 +69,15 @@ def test_export_then_import_round_trips(tmp_path, tool_factory, capsys):
 
 
 @pytest.mark.django_db
-def test_createcurator(monkeypatch, capsys):
+def test_accounts_create_makes_a_curator_by_default(monkeypatch, capsys):
     import io
     monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
     with pytest.raises(SystemExit) as exit_:
-        main(["createcurator", "alice", "--password-stdin"])
+        main(["accounts", "create", "alice", "--password-stdin"])
     assert exit_.value.code == 2 and "too short" in capsys.readouterr().err
     monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-enough-passphrase\n"))
     with pytest.raises(SystemExit) as exit_:
-        main(["createcurator", "alice", "--password-stdin"])
+        main(["accounts", "create", "alice", "--password-stdin"])
     assert exit_.value.code == 0
     from django.contrib.auth.models import User
     assert User.objects.get(username="alice").groups.filter(name="curators").exists()

@@ -8,7 +8,7 @@ import pytest
 
 from atlas.dataio.dataset import DATA_DIR, default_dataset_files
 from atlas.dataio.imports import import_file
-from atlas.geo.countries import is_country_code
+from atlas.core.countries import is_country_code
 
 
 @pytest.mark.django_db

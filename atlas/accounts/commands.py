@@ -55,8 +55,6 @@ def print_enrolment(device, out=None) -> None:
 
 
 def cmd_create(args) -> int:
-    from atlas.cli import setup_django
-    setup_django()
     from django.core.exceptions import ValidationError
 
     from atlas.accounts.services import SECOND_FACTOR_ROLES, account_create, totp_enrol
@@ -84,8 +82,6 @@ def cmd_create(args) -> int:
 
 
 def cmd_totp(args) -> int:
-    from atlas.cli import setup_django
-    setup_django()
     from django.contrib.auth import get_user_model
 
     from atlas.accounts.services import totp_enrol
@@ -98,8 +94,6 @@ def cmd_totp(args) -> int:
 
 
 def cmd_unlock(args) -> int:
-    from atlas.cli import setup_django
-    setup_django()
     from atlas.accounts.services import login_unlock
     login_unlock(username=args.username)
     print(f"Sign-in lock cleared for {args.username!r}.")

@@ -107,10 +107,6 @@ def account_create(*, username: str, email: str, password: str, role: str = CURA
     return user
 
 
-def curator_create(*, username: str, email: str, password: str):
-    return account_create(username=username, email=email, password=password, role=CURATORS)
-
-
 @transaction.atomic
 def totp_enrol(*, user):
     """Replace the user's TOTP devices with a new one; returns it (its config_url is the secret)."""

@@ -20,7 +20,7 @@ from atlas.catalogue import selectors
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.filters import MAX_PAGE, ParamError, parse_filters
 from atlas.catalogue.serializers import search_result_as_dict, tool_as_dict
-from atlas.geo.countries import GLOBAL, country_name, get_country
+from atlas.core.countries import GLOBAL, country_name, get_country
 from atlas.helplines import vocabularies as hv
 from atlas.helplines.selectors import helpline_search
 

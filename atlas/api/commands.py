@@ -6,6 +6,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from atlas.api.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+from atlas.catalogue.exporters import EXPORTERS, tools_for_export
+
 
 def _tqdm_progress(desc):
     from tqdm import tqdm
@@ -22,8 +25,6 @@ def _tqdm_progress(desc):
 
 
 def cmd_harvest(args) -> int:
-    from atlas.cli import setup_django
-    setup_django()
     from atlas.api.harvest import HarvestError, harvest
     progress = _tqdm_progress("harvest")
     try:
@@ -46,13 +47,12 @@ def cmd_harvest(args) -> int:
 
 
 def cmd_export(args) -> int:
-    """Like the core export, plus directory output for one-file-per-tool formats (dpg)."""
-    from atlas.cli import setup_django
-    setup_django()
+    """Every registered format (one stream, or one file per tool for dpg), or the other records
+    in their import format."""
     from django.conf import settings
 
     from atlas.api.site import site_url, site_url_problem
-    from atlas.catalogue.exporters import EXPORTERS, export_records, tools_for_export
+    from atlas.dataio.exports import export_records
     if args.kind == "profiles" and args.format != "csv":
         print("error: profiles export as csv (one row per entry); the json export of tools "
               "carries each tool's profile", file=sys.stderr)
@@ -120,8 +120,6 @@ def cmd_export(args) -> int:
 
 
 def register(subparsers) -> None:
-    from atlas.api.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
-
     p = subparsers.add_parser(
         "harvest", help="pull every tool from another Atlas's API into the review queue, "
         "with provenance")
@@ -134,20 +132,15 @@ def register(subparsers) -> None:
                    help=f"largest response accepted (default {DEFAULT_MAX_BYTES:,})")
     p.set_defaults(func=cmd_harvest)
 
-    # The core `export` command writes one stream; take it over so every registered format,
-    # including one file per tool, works from the same registry.
-    export = subparsers.choices.get("export")
-    if export is not None:
-        export.set_defaults(func=cmd_export)
-        export.add_argument("--kind", choices=["tools", "organisations", "helplines", "profiles"],
-                            default="tools",
-                            help="records to export (organisations and helplines: csv or json; "
-                                 "profiles: csv)")
-        for action in export._actions:
-            if action.dest == "output":
-                action.help = "file to write (default: standard output); a directory for dpg"
-            if action.dest == "format":
-                action.help = "csv, json (the import format), geojson, jsonld or dpg"
-        for action in subparsers._choices_actions:
-            if action.dest == "export":
-                action.help = "write tools as CSV, JSON, GeoJSON, JSON-LD or DPG nominee files"
+    p = subparsers.add_parser(
+        "export", help="write tools as CSV, JSON, GeoJSON, JSON-LD or DPG nominee files, or "
+        "organisations, helplines and profiles in their import format")
+    p.add_argument("--format", choices=sorted(EXPORTERS), default="json",
+                   help="csv, json (the import format), geojson, jsonld or dpg (default json)")
+    p.add_argument("--kind", choices=["tools", "organisations", "helplines", "profiles"],
+                   default="tools",
+                   help="records to export (organisations and helplines: csv or json; "
+                        "profiles: csv)")
+    p.add_argument("--output", help="file to write (default: standard output); a directory "
+                                    "(or a .zip) for dpg")
+    p.set_defaults(func=cmd_export, migrate=True)

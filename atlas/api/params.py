@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.facets import FACETS
 from atlas.catalogue.filters import EMPTY_VALUE, SORTS, UNKNOWN_VALUE, ParamError
-from atlas.geo.countries import country_codes
+from atlas.core.countries import country_codes
 from atlas.helplines import vocabularies as hv
 
 # Filters combine like the /tools/ page's: the document says so on each list parameter.

@@ -26,8 +26,6 @@ def register(sub):
 
 
 def cmd_backup(args) -> int:
-    from atlas.cli import setup_django
-    setup_django()
     from atlas.backups import BackupError
     from atlas.backups.services import backup_create
     try:
@@ -40,8 +38,6 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from atlas.cli import _migrate_quietly, setup_django
-    setup_django()
     from atlas.backups import BackupError
     from atlas.backups.services import backup_restore
     try:
@@ -51,5 +47,8 @@ def cmd_restore(args) -> int:
         return 2
     print(report.summary())
     # A backup from an earlier version of the Atlas is brought up to this one's schema.
-    _migrate_quietly()
+    from atlas.dataio.dataset import database_bring_up_to_date
+    indexed = database_bring_up_to_date()
+    if indexed:
+        print(f"Indexed {indexed} tools for search after the upgrade.", file=sys.stderr)
     return 0

@@ -1,8 +1,10 @@
+"""Translations in the admin. Organisations and helplines, whose every change is a revision,
+are in the admin through atlas/submissions/record_admin.py (the revisions live there)."""
+
 from django.contrib import admin
 
-from atlas.catalogue.models import Organisation, ToolTranslation
+from atlas.catalogue.models import ToolTranslation
 from atlas.catalogue.services import tool_translation_delete, tool_translation_upsert
-from atlas.submissions.record_admin import RevisedRecordAdmin
 
 
 @admin.register(ToolTranslation)
@@ -31,14 +33,3 @@ class ToolTranslationAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset.select_related("tool"):
             tool_translation_delete(tool=obj.tool, language=obj.language)
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(RevisedRecordAdmin):
-    """Every change is validated as `atlas import` does and kept as a revision (record_save)."""
-
-    list_display = ("name", "slug", "kind", "headquarters_country")
-    list_filter = ("kind",)
-    search_fields = ("name", "slug")
-    fields = ("slug", "name", "aliases", "kind", "website", "headquarters_country", "source_url")
-    key_fields = ("slug",)

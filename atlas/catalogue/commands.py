@@ -17,8 +17,6 @@ def register(sub):
 
 
 def cmd_check_sources(args) -> int:
-    from atlas.cli import setup_django
-    setup_django()
     from tqdm import tqdm
 
     from atlas.catalogue.sources import check_sources
@@ -56,8 +54,6 @@ def coverage_gaps() -> list[tuple[str, str]]:
 
 
 def cmd_report(args) -> int:
-    from atlas.cli import setup_django
-    setup_django()
     from atlas.catalogue.filters import ToolFilters
     from atlas.catalogue.selectors import tool_search_counts
     print(f"Coverage of {tool_search_counts(ToolFilters()).count} tools")

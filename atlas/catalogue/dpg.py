@@ -17,7 +17,7 @@ import json
 from django.utils import translation
 
 from atlas.catalogue import vocabularies as v
-from atlas.geo.countries import country_name
+from atlas.core.countries import country_name
 
 SCHEMA_FILE = "dpg-nominee-schema.json"
 

@@ -8,8 +8,6 @@ format is one class here.
 from __future__ import annotations
 
 import csv
-import functools
-import importlib.resources
 import json
 import zipfile
 
@@ -17,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.dpg import dpg_refusal, tool_dpg
-from atlas.geo.countries import GLOBAL, country_name
+from atlas.core.countries import GLOBAL, centroid, country_name
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -157,62 +155,6 @@ class CSVExporter(Exporter):
 
 # --- GeoJSON ------------------------------------------------------------------------------------
 
-def _ring_centroid(ring):
-    """(area, x, y) of a closed ring by the shoelace formula."""
-    area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
-        cross = x0 * y1 - x1 * y0
-        area += cross
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    if not area:
-        return 0.0, ring[0][0], ring[0][1]
-    return area / 2, cx / (3 * area), cy / (3 * area)
-
-
-def _geometry_centroid(geometry):
-    """Centroid of the largest polygon's outer ring: overseas territories do not pull it away."""
-    if geometry["type"] == "Polygon":
-        polygons = [geometry["coordinates"]]
-    elif geometry["type"] == "MultiPolygon":
-        polygons = geometry["coordinates"]
-    else:
-        return None
-    best = max((_ring_centroid(p[0]) for p in polygons if p and len(p[0]) > 2),
-               key=lambda c: abs(c[0]), default=None)
-    return (round(best[1], 4), round(best[2], 4)) if best else None
-
-
-@functools.cache
-def country_centroids() -> dict[str, tuple[float, float]]:
-    """ISO alpha-2 -> (longitude, latitude), derived from the countryinfo package's data.
-
-    Computed from each country's outline where the package has one, otherwise its listed
-    latitude/longitude, otherwise its capital's. Read once per process (about 250 small files).
-    """
-    result = {}
-    root = importlib.resources.files("countryinfo") / "data"
-    for entry in root.iterdir():
-        if not entry.name.endswith(".json"):
-            continue
-        data = json.loads(entry.read_text(encoding="utf-8"))
-        code = (data.get("ISO") or {}).get("alpha2")
-        if not code or code in result:
-            continue
-        point = None
-        for feature in (data.get("geoJSON") or {}).get("features", []):
-            point = _geometry_centroid(feature.get("geometry") or {"type": ""})
-            if point:
-                break
-        if point is None:
-            latlng = data.get("latlng") or data.get("capital_latlng")
-            if latlng and len(latlng) == 2:
-                point = (float(latlng[1]), float(latlng[0]))
-        if point:
-            result[code.upper()] = point
-    return result
-
-
 class GeoJSONExporter(Exporter):
     """One point per country with deployments, at the country's centroid, listing its tools."""
 
@@ -226,15 +168,16 @@ class GeoJSONExporter(Exporter):
                 by_country.setdefault(d.country, []).append(
                     {"slug": tool.slug, "name": tool.name,
                      "url": base_url + tool.get_absolute_url(), "year": d.year})
-        centroids = country_centroids()
         features = []
         for code in sorted(by_country):
-            point = centroids.get(code)
+            # The map's point for the country (atlas/core/countries.py): one source for both.
+            point = centroid(code)
             features.append({
                 "type": "Feature",
                 "id": code,
-                # A country the package has no position for keeps its feature, without geometry.
-                "geometry": {"type": "Point", "coordinates": list(point)} if point else None,
+                # A country without a known position keeps its feature, without geometry.
+                "geometry": ({"type": "Point", "coordinates": [point[1], point[0]]}
+                             if point else None),
                 "properties": {"country": code, "name": country_name(code),
                                "tool_count": len(by_country[code]), "tools": by_country[code]},
             })
@@ -356,35 +299,6 @@ def tools_for_export(filters=None) -> list:
     tools = hydrate(tool_search_ids(filters.changed(page=1)))
     prefetch_related_objects(tools, "sources", "deployments__organisation")
     return tools
-
-
-def export_records(*, kind: str, fmt: str, out) -> int:
-    """Write every organisation or helpline in the import format (csv or json)."""
-    from atlas.catalogue.models import Organisation, Tool
-    from atlas.dataio.imports import KINDS
-    from atlas.helplines.models import Helpline
-    from atlas.helplines.records import helpline_record, helpline_rows
-
-    if kind == "organisations":
-        records = [organisation_record(o) for o in Organisation.objects.order_by("slug")]
-    elif kind == "profiles":
-        records = profile_rows(Tool.objects.exclude(profile=[]).order_by("slug"))
-    else:
-        records = [helpline_record(h) for h in Helpline.objects.order_by(
-            "country", "name").prefetch_related("channels")]
-    if fmt == "json":
-        json.dump({kind: records}, out, ensure_ascii=False, indent=1)
-        out.write("\n")
-    else:
-        writer = csv.writer(out, lineterminator="\r\n")
-        columns = KINDS[kind].columns
-        writer.writerow(columns)
-        rows = records if kind in ("organisations", "profiles") else [
-            row for rec in records for row in helpline_rows(rec)]
-        for rec in rows:
-            writer.writerow([csv_safe("; ".join(rec[c]) if isinstance(rec[c], list) else rec[c])
-                             for c in columns])
-    return len(records)
 
 
 def export_tools(*, fmt: str, out, filters=None, base_url: str = "") -> int:

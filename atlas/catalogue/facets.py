@@ -18,7 +18,7 @@ from atlas.catalogue import profile
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.licences import open_source_state
 from atlas.core.languages import is_language_code, iso639_1_codes, language_name
-from atlas.geo.countries import (GLOBAL, REGIONS, country_codes, country_name, is_country_code,
+from atlas.core.countries import (GLOBAL, REGIONS, country_codes, country_name, is_country_code,
                                  region_of)
 
 

@@ -22,7 +22,7 @@ from atlas.catalogue.selectors import hydrate, tool_search_ids
 from atlas.core.languages import is_language_code, language_name
 from atlas.derived import stamps
 from atlas.derived.cache import memoised
-from atlas.geo.countries import GLOBAL, country_name, is_country_code
+from atlas.core.countries import GLOBAL, country_name, is_country_code
 
 # Who is asking -> the target users whose tools fit them.
 ROLES = {

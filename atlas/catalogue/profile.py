@@ -24,7 +24,7 @@ from atlas.catalogue import vocabularies as v
 from atlas.catalogue.licences import canonical_licence, is_known_licence
 from atlas.core.languages import is_language_code, language_name
 from atlas.core.records import Cells, Problem
-from atlas.geo.countries import country_name, is_country_code
+from atlas.core.countries import country_name, is_country_code
 
 YES_NO = v.Vocabulary("yes-no", _("Yes or no"), {"yes": _("Yes"), "no": _("No")})
 HOSTING = v.Vocabulary("hosting", _("Hosting"), {

@@ -1,7 +1,7 @@
 """Plain-dict forms of catalogue records, shared by JSON twins, the API and exports."""
 
 from atlas.catalogue import vocabularies as v
-from atlas.geo.countries import GLOBAL, country_name
+from atlas.core.countries import GLOBAL, country_name
 
 
 def _terms(vocab, slugs):

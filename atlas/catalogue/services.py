@@ -16,7 +16,7 @@ from atlas.catalogue.search import index_documents, index_tools, prepare_documen
 from atlas.catalogue.search.backends import sweep_index
 from atlas.catalogue.search.semantic import INLINE_LIMIT, embed_tools
 from atlas.derived import stamps
-from atlas.geo.countries import GLOBAL
+from atlas.core.countries import GLOBAL
 
 TOOL_SCALARS = ("name", "aliases", "short_description", "long_description", "website",
                 "purposes", "technologies", "users", "exploitation", "is_global",

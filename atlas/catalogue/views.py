@@ -10,7 +10,7 @@ from atlas.catalogue import profile, selectors
 from atlas.catalogue.filters import SORTS, parse_filters
 from atlas.catalogue.serializers import search_result_as_dict, tool_as_dict
 from atlas.catalogue.vocabularies import ORGANISATION_KINDS, PURPOSES
-from atlas.geo.countries import all_countries, get_country
+from atlas.core.countries import all_countries, get_country
 
 
 def _search(request):

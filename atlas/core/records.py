@@ -20,7 +20,7 @@ from django.core.validators import URLValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from atlas.geo.countries import GLOBAL, is_country_code
+from atlas.core.countries import GLOBAL, is_country_code
 
 _url_validator = URLValidator(schemes=["http", "https"])
 _GITHUB_FILE = re.compile(r"^[\w.-]+/[\w.-]+:\S+$")

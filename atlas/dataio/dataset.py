@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.management import call_command
 from django.db import transaction
 
-from atlas.dataio.imports import import_file
 from atlas.catalogue.models import Tool
+from atlas.catalogue.services import search_backlog_process
+from atlas.dataio.imports import import_file
 from atlas.helplines.models import Helpline
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -36,3 +38,12 @@ def load_default_dataset(*, progress_factory=None):
             transaction.set_rollback(True)
             break
     return reports
+
+
+def database_bring_up_to_date() -> int:
+    """Apply any pending migration, then index the tools waiting in the search backlog (left by
+    an import killed half way, or listed by an upgrade that changed what search documents hold,
+    migration catalogue/0011). Data commands and restores run it first, so they work on a fresh
+    or older database. Returns how many tools it indexed."""
+    call_command("migrate", interactive=False, verbosity=0)
+    return search_backlog_process()

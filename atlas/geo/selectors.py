@@ -13,7 +13,7 @@ from atlas.catalogue.filters import ToolFilters
 from atlas.catalogue.models import Organisation, Tool
 from atlas.catalogue.selectors import (OrganisationSummary, SearchCounts, organisation_summaries,
                                        tool_search_counts)
-from atlas.geo.countries import GLOBAL, Country, centroid, get_country
+from atlas.core.countries import GLOBAL, Country, centroid, get_country
 from atlas.helplines.selectors import helpline_list
 
 

@@ -4,7 +4,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from atlas.geo.countries import GLOBAL
+from atlas.core.countries import GLOBAL
 from atlas.geo.selectors import BINS, CountryPanel, MapData
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from atlas.core.languages import is_language_code
 from atlas.core.records import Cells, Problem, RecordFormat
-from atlas.geo.countries import is_country_code
+from atlas.core.countries import is_country_code
 from atlas.helplines import hours as opening
 from atlas.helplines import vocabularies as v
 from atlas.helplines.numbers import NumberProblem, number

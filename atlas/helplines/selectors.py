@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from atlas.geo.countries import get_country
+from atlas.core.countries import get_country
 from atlas.helplines import hours as opening
 from atlas.helplines import vocabularies as v
 from atlas.helplines.models import Channel, Helpline

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from atlas.core.languages import is_language_code
-from atlas.geo.countries import get_country
+from atlas.core.countries import get_country
 from atlas.helplines import vocabularies as v
 from atlas.helplines.selectors import helpline_countries, helpline_search
 

@@ -18,7 +18,7 @@ from atlas.catalogue import vocabularies as v
 from atlas.catalogue.filters import ToolFilters
 from atlas.catalogue.selectors import SearchCounts, tool_search_counts
 from atlas.core.languages import language_name
-from atlas.geo.countries import GLOBAL, REGIONS, countries_in_region
+from atlas.core.countries import GLOBAL, REGIONS, countries_in_region
 
 
 @dataclass

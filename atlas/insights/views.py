@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from atlas.catalogue.filters import parse_filters
-from atlas.geo.countries import REGIONS
+from atlas.core.countries import REGIONS
 from atlas.helplines.selectors import helpline_freshness
 from atlas.insights.selectors import (CROWDED, GAP, THIN, chart_by_slug, coverage_matrix,
                                       insight_charts, matching)

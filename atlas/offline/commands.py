@@ -20,8 +20,6 @@ def register(sub):
 
 
 def cmd_export_site(args) -> int:
-    from atlas.cli import setup_django
-    setup_django()
     from atlas.offline.services import ExportError, site_export
     dest = Path(args.dir)
     zip_path = None

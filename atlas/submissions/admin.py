@@ -5,8 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from atlas.accounts.admin import ReadOnlyAdmin
+from atlas.catalogue.models import Organisation
+from atlas.helplines.models import Helpline
 from atlas.submissions.models import OrganisationContact, Revision, StoryExcerpt, Submission
+from atlas.submissions.record_admin import HelplineAdmin, OrganisationAdmin
 from atlas.submissions.services import submission_approve
+
+admin.site.register(Organisation, OrganisationAdmin)
+admin.site.register(Helpline, HelplineAdmin)
 
 
 @admin.register(Submission)

@@ -54,8 +54,6 @@ def _actor() -> str:
 
 
 def cmd_keys_generate(args) -> int:
-    from atlas.cli import setup_django
-    setup_django()
     from atlas.submissions.stories import keypair_generate, public_key_path
 
     public_path = public_key_path()
@@ -83,8 +81,6 @@ def cmd_keys_generate(args) -> int:
 
 
 def cmd_stories_export(args) -> int:
-    from atlas.cli import setup_django
-    setup_django()
     from atlas.accounts.models import AuditEvent
     from atlas.accounts.services import audit_record
     from atlas.submissions.models import Submission
@@ -126,8 +122,6 @@ def cmd_stories_export(args) -> int:
 def _purge_days(args, setting: str) -> int | None:
     """Django set up, and the age the purge commands remove past: --days, else the setting;
     None (after saying why) when it is negative."""
-    from atlas.cli import setup_django
-    setup_django()
     from django.conf import settings
 
     days = getattr(settings, setting) if args.days is None else args.days

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.licences import canonical_licence, is_known_licence
 from atlas.catalogue.models import Tool
-from atlas.geo.countries import GLOBAL, all_countries, is_country_code
+from atlas.core.countries import GLOBAL, all_countries, is_country_code
 from atlas.submissions.vocabularies import CONSENT, STORY_TOPICS
 
 _http_only = URLValidator(schemes=["http", "https"],

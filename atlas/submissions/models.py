@@ -24,6 +24,12 @@ def random_id() -> int:
     return 2**52 + secrets.randbelow(2**53 - 2**52)
 
 
+# Keys of a tool proposal's payload that are about the proposal, not part of the tool record:
+# the submitter's note, where the proposal came from (a harvest records the Atlas and the slug
+# there) and details of organisations the record names that this Atlas does not have yet.
+PROPOSAL_KEYS = ("note", "origin", "new_organisations")
+
+
 class Submission(models.Model):
     class Kind(models.TextChoices):
         TOOL = "tool", _("new tool")

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from atlas.catalogue.models import Tool
-from atlas.geo.countries import country_name, is_country_code
-from atlas.submissions.models import Revision, StoryExcerpt, Submission
+from atlas.core.countries import country_name, is_country_code
+from atlas.submissions.models import PROPOSAL_KEYS, Revision, StoryExcerpt, Submission
 from atlas.submissions.records import RECORD_LABELS, record_diff, record_type
 from atlas.submissions.vocabularies import STORY_TOPICS
 
@@ -119,7 +119,6 @@ class ProposalView:
 def tool_proposal_view(*, submission: Submission) -> ProposalView:
     """A tool proposal as curators read it: labelled fields, where it came from, the new
     organisations it would create."""
-    from atlas.submissions.services import PROPOSAL_KEYS
     payload = submission.payload
     record = {k: v for k, v in payload.items() if k not in PROPOSAL_KEYS}
     origin = payload.get("origin") if isinstance(payload.get("origin"), dict) else None

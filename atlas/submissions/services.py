@@ -19,18 +19,13 @@ from atlas.accounts.models import AuditEvent
 from atlas.accounts.services import audit_record
 from atlas.catalogue.models import Organisation, Tool
 from atlas.catalogue.services import organisation_upsert, tool_verify
-from atlas.submissions.models import Revision, StoryExcerpt, Submission
+from atlas.submissions.models import PROPOSAL_KEYS, Revision, StoryExcerpt, Submission
 from atlas.submissions.records import (record_apply, record_diff, record_type, tool_snapshot,
                                        unique_slug)
 from atlas.submissions.selectors import editor_organisation_for
 from atlas.submissions.stories import StoryKeyError, public_key, story_seal
 
 Kind, Status = Submission.Kind, Submission.Status
-
-# Keys of a tool proposal's payload that are about the proposal, not part of the tool record:
-# the submitter's note, where the proposal came from (a harvest records the Atlas and the slug
-# there) and details of organisations the record names that this Atlas does not have yet.
-PROPOSAL_KEYS = ("note", "origin", "new_organisations")
 
 # Sent inside the approval's transaction once a proposed tool or correction is published, so
 # other apps can attach what they know about it (the API app records a harvested tool's

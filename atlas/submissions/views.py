@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from atlas.catalogue import selectors as catalogue
 from atlas.catalogue.models import Organisation
 from atlas.core.database import DATABASE_UNAVAILABLE
-from atlas.geo.countries import get_country
+from atlas.core.countries import get_country
 from atlas.helplines.models import Channel, Helpline
 from atlas.submissions import selectors
 from atlas.submissions.duplicates import tool_duplicates

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.selectors import catalogue_counts, tool_search
-from atlas.geo.countries import REGIONS
+from atlas.core.countries import REGIONS
 from atlas.web.unavailable import database_unavailable, error_page_context, unavailable_response
 
 

@@ -17,8 +17,9 @@ def run(monkeypatch, argv, stdin=""):
 
 
 @pytest.mark.django_db
-def test_createcurator_enrols_a_second_factor_and_shows_the_otpauth_uri(monkeypatch, capsys):
-    assert run(monkeypatch, ["createcurator", "alice", "--password-stdin"],
+def test_creating_a_curator_enrols_a_second_factor_and_shows_the_otpauth_uri(monkeypatch,
+                                                                             capsys):
+    assert run(monkeypatch, ["accounts", "create", "alice", "--password-stdin"],
                "a-long-enough-passphrase\n") == 0
     out = capsys.readouterr().out
     device = TOTPDevice.objects.get(user__username="alice")
@@ -75,7 +76,7 @@ def test_the_help_lists_the_account_key_and_story_commands(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
-    for command in ("accounts", "keys", "stories", "createcurator"):
+    for command in ("accounts", "keys", "stories"):
         assert f"    {command}" in out, command
 
 

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from atlas.catalogue.exporters import EXPORTERS, country_centroids, csv_safe, export_tools
+from atlas.catalogue.exporters import EXPORTERS, csv_safe, export_tools
 from atlas.cli import main
 
 pytestmark = pytest.mark.django_db
@@ -161,16 +161,20 @@ def test_geojson_puts_one_point_per_deployment_country_at_its_centroid(tool_fact
     assert -74 < lon < -34 and -34 < lat < 5.3
 
 
-def test_centroids_are_derived_for_nearly_every_country():
-    from atlas.geo.countries import all_countries
-    centroids = country_centroids()
-    codes = [c.code for c in all_countries()]
-    missing = [c for c in codes if c not in centroids]
-    assert len(missing) < 15, missing
-    for code, (lon, lat) in centroids.items():
-        assert -180 <= lon <= 180 and -90 <= lat <= 90, code
-    # France's centroid is in mainland France, not pulled towards its overseas regions.
-    lon, lat = centroids["FR"]
+def test_the_geojson_export_places_each_country_where_the_map_does(tool_factory):
+    """One source of country positions (atlas/core/countries.py): the export's point is the
+    map's, including countries a second source once placed 330 degrees away (Kiribati) or not at
+    all (Bonaire, Bouvet Island, Kosovo)."""
+    from atlas.core.countries import centroid
+    codes = ["KI", "PF", "BQ", "BV", "XK", "FR"]
+    tool_factory("Far", slug="far", countries=codes)
+    out = io.StringIO()
+    export_tools(fmt="geojson", out=out)
+    by_id = {f["id"]: f for f in json.loads(out.getvalue())["features"]}
+    for code in codes:
+        lat, lon = centroid(code)
+        assert by_id[code]["geometry"]["coordinates"] == [lon, lat], code
+    lon, lat = by_id["FR"]["geometry"]["coordinates"]  # mainland France, not overseas
     assert -5 < lon < 8 and 42 < lat < 51
 
 

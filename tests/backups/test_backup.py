@@ -132,7 +132,7 @@ def world(tmp_path_factory):
         source = dbs.new("source")
         site.atlas("load-default", url=source)
         # An account with a second factor: its TOTP seed is in every backup (docs/backups.md).
-        site.atlas("createcurator", "alice", "--password-stdin", url=source,
+        site.atlas("accounts", "create", "alice", "--password-stdin", url=source,
                    stdin="a-long-enough-passphrase\n")
         before = site.probe(source, counts=True)
         recipient = identity_file(tmp / "backup-key.txt")

@@ -7,7 +7,7 @@ import pytest
 from atlas.catalogue import vocabularies as v
 from atlas.catalogue.filters import FACETS
 from atlas.catalogue.selectors import tool_search
-from atlas.geo.countries import region_of
+from atlas.core.countries import region_of
 
 pytestmark = pytest.mark.django_db
 COUNTRIES = ["KE", "UG", "IN", "BD", "GB", "US", "BR", "MX", "FR"]

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from atlas.catalogue import profile
-from atlas.catalogue.exporters import export_records, export_tools
+from atlas.catalogue.exporters import export_tools
+from atlas.dataio.exports import export_records
 from atlas.catalogue.models import Tool
 from atlas.dataio.imports import import_file
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.geo.countries import all_countries, centroid, get_country
+from atlas.core.countries import all_countries, centroid, get_country
 
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES = ROOT / "atlas" / "geo" / "static" / "geo" / "countries.json"
@@ -77,4 +77,4 @@ def test_the_committed_files_are_what_the_converter_produces(tmp_path):
                     "--output-dir", str(tmp_path)], capture_output=True, text=True, check=True)
     assert (tmp_path / "countries.json").read_bytes() == SHAPES.read_bytes()
     assert ((tmp_path / "centroids.json").read_bytes()
-            == (ROOT / "atlas" / "geo" / "data" / "centroids.json").read_bytes())
+            == (ROOT / "atlas" / "core" / "data" / "centroids.json").read_bytes())

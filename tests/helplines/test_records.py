@@ -101,7 +101,7 @@ def test_a_none_found_record_has_no_channel_and_says_what_was_searched(tmp_path)
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_the_shipped_helplines_export_and_import_into_an_empty_atlas_identically(
         tmp_path, default_dataset, fmt):
-    from atlas.catalogue.exporters import export_records
+    from atlas.dataio.exports import export_records
     first = tmp_path / f"first.{fmt}"
     with open(first, "w", encoding="utf-8", newline="") as out:
         count = export_records(kind="helplines", fmt=fmt, out=out)

@@ -5,7 +5,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import translation
 
 from atlas.catalogue.selectors import tool_search
-from atlas.geo.countries import all_countries, country_name, get_country
+from atlas.core.countries import all_countries, country_name, get_country
 
 
 @pytest.mark.parametrize("language, kenya, ivory_coast", [

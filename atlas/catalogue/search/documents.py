@@ -9,7 +9,7 @@ from django.utils import translation
 
 from atlas.catalogue import vocabularies as v
 from atlas.derived.cache import memoised
-from atlas.geo.countries import country_name
+from atlas.core.countries import country_name
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.utils.translation import get_language, override
 
 from atlas.catalogue.markdown import render_markdown
 from atlas.core.languages import language_name
-from atlas.geo.countries import country_name as _country_name
+from atlas.core.countries import country_name as _country_name
 
 register = template.Library()
 

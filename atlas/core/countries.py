@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import importlib.resources
+import json
 from dataclasses import dataclass
 
 import pycountry
@@ -128,12 +129,11 @@ def countries_in_region(region: str) -> list[Country]:
     return [c for c in all_countries() if c.region == region]
 
 
-_CENTROIDS_FILE = importlib.resources.files("atlas.geo") / "data" / "centroids.json"
+_CENTROIDS_FILE = importlib.resources.files("atlas.core") / "data" / "centroids.json"
 
 
 @functools.cache
 def _centroids() -> dict[str, tuple[float, float]]:
-    import json
     # Built from Natural Earth shapes by scripts/build_shapes.py.
     with _CENTROIDS_FILE.open(encoding="utf-8") as fh:
         return {code: (lat, lng) for code, (lat, lng) in json.load(fh).items()}
