@@ -143,26 +143,13 @@ def tools(request,
     return data
 
 
-def _tool_detail_dict(tool):
-    data = tool_as_dict(tool)
-    org_slugs = {r.organisation_id: r.organisation.slug for r in tool.roles.all()}
-    missing = {d.organisation_id for d in tool.deployments.all()
-               if d.organisation_id and d.organisation_id not in org_slugs}
-    if missing:
-        from atlas.catalogue.models import Organisation
-        org_slugs.update(Organisation.objects.filter(pk__in=missing).values_list("pk", "slug"))
-    for row, d in zip(data["deployments"], tool.deployments.all()):
-        row["organisation"] = org_slugs.get(d.organisation_id)
-    return data
-
-
 @api.get("/tools/{slug}", response={200: s.ToolDetail, **NOT_FOUND}, tags=["tools"],
          summary="One tool, with deployments and sources")
 def tool(request, slug: str):
     found = selectors.tool_get(slug=slug)
     if found is None:
         raise Http404(_("No tool with this slug."))
-    return _tool_detail_dict(found)
+    return tool_as_dict(found)  # the same record as the tool page's JSON twin
 
 
 def _organisation_dict(org, tool_count):

@@ -1,6 +1,7 @@
 """Plain-dict forms of catalogue records, shared by JSON twins, the API and exports."""
 
 from atlas.catalogue import vocabularies as v
+from atlas.catalogue.models import Organisation
 from atlas.core.countries import GLOBAL, country_name
 
 
@@ -38,6 +39,7 @@ def tool_as_dict(tool, *, detail=True) -> dict:
         "updated_at": tool.updated_at.isoformat(),
     }
     if detail:
+        deploying = _deploying_organisations(tool)
         data.update({
             "long_description": tool.long_description,
             "languages": tool.languages,
@@ -45,7 +47,8 @@ def tool_as_dict(tool, *, detail=True) -> dict:
             "survivor_involvement": tool.survivor_involvement,
             "processes_victim_data": tool.processes_victim_data,
             "deployments": [{"country": d.country, "country_name": country_name(d.country),
-                             "year": d.year, "note": d.note, "source_url": d.source_url}
+                             "year": d.year, "note": d.note, "source_url": d.source_url,
+                             "organisation": deploying.get(d.organisation_id)}
                             for d in tool.deployments.all()],
             "sources": [{"url": s.url, "title": s.title,
                          "date_read": s.date_read.isoformat() if s.date_read else None}
@@ -53,6 +56,17 @@ def tool_as_dict(tool, *, detail=True) -> dict:
             "profile": tool.profile,
         })
     return data
+
+
+def _deploying_organisations(tool) -> dict[int, str]:
+    """Organisation id -> slug for the tool's deployments: from its prefetched roles, and one
+    query for a deploying organisation that has no role on the tool."""
+    slugs = {r.organisation_id: r.organisation.slug for r in tool.roles.all()}
+    missing = {d.organisation_id for d in tool.deployments.all()
+               if d.organisation_id and d.organisation_id not in slugs}
+    if missing:
+        slugs.update(Organisation.objects.filter(pk__in=missing).values_list("pk", "slug"))
+    return slugs
 
 
 def search_result_as_dict(result) -> dict:

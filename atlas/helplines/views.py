@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from atlas.core.languages import is_language_code
 from atlas.core.countries import get_country
 from atlas.helplines import vocabularies as v
-from atlas.helplines.selectors import helpline_countries, helpline_search
+from atlas.helplines.selectors import Lines, helpline_countries, helpline_search
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def helpline_embed(request):
     with translation.override(language):
         country = get_country(request.GET.get("country", ""))
         filters = LineFilters.from_request(request)
-        lines = _lines(country, filters) if country else []
+        lines = _lines(country, filters) if country else Lines()  # the picker alone
         response = render(request, "helplines/embed.html", {
             "country": country, "lines": lines, "filters": filters, "language": language,
             "countries": helpline_countries(),

@@ -148,16 +148,6 @@ def _head_scripts(page_file: str, scripts: list[str]) -> str:
     return "".join(f'<script src="{relative(page_file, s)}"></script>' for s in scripts)
 
 
-# What only crawlers and online visitors use: machine-readable alternates and JSON-LD (whose
-# URLs would name the exporting host), descriptions for search engines, the referrer policy and
-# the empty favicon (a file:// page sends neither a referrer nor a favicon request), hreflang
-# hints. The footer goes too: its links are in the main navigation, and its promise of a JSON
-# version of every list does not hold offline. Seven thousand pages carry each byte of these.
-FOR_CRAWLERS = re.compile(r'<script type="application/ld\+json">.*?</script>|'
-                          r'<link rel="alternate"[^>]*>|<meta name="description"[^>]*>|'
-                          r'<meta name="referrer"[^>]*>|<link rel="icon" href="data:,">|'
-                          r'<footer class="site-footer">.*?</footer>|'
-                          r' hreflang="[^"]*"', re.S)
 # Line breaks between two tags are dropped where they cannot show: next to a block-level tag
 # (never inside <pre> or <textarea>: pages with them keep all their whitespace).
 BLOCK_TAGS = frozenset(
@@ -177,7 +167,8 @@ def _between_tags(match) -> str:
 
 
 def trim(text: str) -> str:
-    text = FOR_CRAWLERS.sub("", text)
+    """Indentation and line breaks that cannot show (what only a server or a crawler uses is not
+    rendered at all: offline_copy in base.html)."""
     if "<pre" not in text and "<textarea" not in text:
         text = INDENT.sub("\n", text)
         text = BETWEEN_TAGS.sub(_between_tags, text)

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from atlas.catalogue.filters import ParamError
 from atlas.catalogue.models import Tool
 from atlas.core.countries import country_name, is_country_code
 from atlas.submissions.models import PROPOSAL_KEYS, Revision, StoryExcerpt, Submission
@@ -144,7 +145,7 @@ class ExcerptResult:
     excerpts: list
     country: str
     topic: str
-    errors: list = field(default_factory=list)  # [{param, value, message}]
+    errors: list = field(default_factory=list)  # [ParamError], as every filter reports them
     countries: list = field(default_factory=list)  # [(code, name, count, selected)]
     topics: list = field(default_factory=list)
 
@@ -153,11 +154,12 @@ def excerpt_search(*, country: str = "", topic: str = "") -> ExcerptResult:
     """Published excerpts, filtered by one country and one topic; facet counts over all of them."""
     errors = []
     if country and not is_country_code(country.upper()):
-        errors.append({"param": "country", "value": country[:100],
-                       "message": str(_("unknown ISO 3166-1 alpha-2 country code"))})
+        errors.append(ParamError("country", country[:100],
+                                 _("unknown ISO 3166-1 alpha-2 country code")))
     if topic and topic not in STORY_TOPICS:
-        errors.append({"param": "topic", "value": topic[:100], "message": str(
-            _("unknown topic; expected one of: %(terms)s") % {"terms": ", ".join(STORY_TOPICS.terms)})})
+        errors.append(ParamError("topic", topic[:100], _("unknown topic; expected one of: "
+                                                         "%(terms)s") % {
+            "terms": ", ".join(STORY_TOPICS.terms)}, allowed=tuple(STORY_TOPICS.terms)))
     country = country.upper() if is_country_code(country.upper()) else ""
     topic = topic if topic in STORY_TOPICS else ""
     everything = list(StoryExcerpt.objects.all())

@@ -287,7 +287,7 @@ def story_list(request):
 def story_list_json(request):
     result = _excerpts(request)
     if result.errors:
-        return JsonResponse({"errors": result.errors}, status=400)
+        return JsonResponse({"errors": [e.as_dict() for e in result.errors]}, status=400)
     return JsonResponse({
         "filters": {"country": result.country, "topic": result.topic},
         "count": len(result.excerpts),

@@ -329,3 +329,19 @@ def test_a_page_past_the_last_is_empty_and_its_previous_link_is_the_last_page(cl
     assert data["previous"].endswith("per_page=3&page=3")
     data = client.get("/api/v1/organisations?page=5").json()
     assert data["results"] == [] and data["previous"] == "http://testserver/api/v1/organisations"
+
+
+def test_the_tool_page_json_twin_and_the_api_return_the_same_record(client, tool_factory):
+    """One tool JSON: the page's twin (/tools/<slug>.json) and the API's detail are one dict
+    (catalogue/serializers.py, tool_as_dict), deploying organisations' slugs included."""
+    from atlas.catalogue.models import Deployment, Organisation
+    tool = tool_factory("Twin", slug="twin", organisations=["Maker"], countries=["KE", "BR"],
+                        licence="MIT")
+    partner = Organisation.objects.create(slug="partner", name="Partner")
+    Deployment.objects.filter(tool=tool, country="BR").update(organisation=partner)
+    twin = client.get("/tools/twin.json")
+    api = client.get("/api/v1/tools/twin")
+    assert twin.status_code == api.status_code == 200
+    assert twin.json() == api.json()
+    by_country = {d["country"]: d for d in api.json()["deployments"]}
+    assert by_country["BR"]["organisation"] == "partner"

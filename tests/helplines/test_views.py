@@ -142,6 +142,13 @@ def test_this_did_not_work_files_a_report_for_curators_and_keeps_nothing_about_t
     assert Submission.objects.count() == 1
 
 
+def test_the_embed_without_a_country_shows_the_country_picker(client, britain):
+    # It was a 500 (found by tests/test_query_counts.py): a partner's first frame has no country.
+    response = client.get("/embed/helplines/")
+    assert response.status_code == 200
+    assert 'value="GB"' in response.content.decode()
+
+
 def test_the_embed_may_be_framed_anywhere_sets_no_cookie_and_stays_small(client, britain):
     import gzip
     response = client.get("/embed/helplines/?country=GB&lang=fr",

@@ -226,7 +226,7 @@ def test_the_stories_page_names_countries_topics_and_tools_and_has_a_json_twin(
     assert data["count"] == 1 and data["filters"] == {"country": "PH", "topic": ""}
     assert data["stories"][0]["tools"] == [tool.slug]
     bad = client.get("/stories.json?topic=nonsense")
-    assert bad.status_code == 400 and bad.json()["errors"][0]["param"] == "topic"
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "topic"
     html = client.get("/stories/?country=XX").content.decode()
     assert "unknown ISO 3166-1 alpha-2 country code" in html and "WhatsApp" in html
 

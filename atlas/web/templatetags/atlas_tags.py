@@ -44,7 +44,8 @@ def _language_urls(request) -> list[tuple[str, str]]:
 def language_switcher(context):
     current = get_language()
     return {"languages": [(code, name, url, code == current) for (code, name), (_c, url)
-                          in zip(settings.LANGUAGES, _language_urls(context["request"]))]}
+                          in zip(settings.LANGUAGES, _language_urls(context["request"]))],
+            "offline_copy": context.get("offline_copy")}
 
 
 @register.inclusion_tag("includes/language_alternates.html", takes_context=True)
