@@ -21,11 +21,12 @@ from atlas.accounts import commands as accounts_commands
 from atlas.api import commands as api_commands
 from atlas.backups import commands as backups_commands
 from atlas.catalogue import commands as catalogue_commands
+from atlas.harvest import commands as harvest_commands
 from atlas.offline import commands as offline_commands
 from atlas.submissions import commands as submissions_commands
 
 COMMAND_MODULES = (accounts_commands, api_commands, backups_commands, catalogue_commands,
-                   offline_commands, submissions_commands)
+                   harvest_commands, offline_commands, submissions_commands)
 
 
 def _data_dir() -> Path:

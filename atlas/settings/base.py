@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "atlas.insights",
     "atlas.api",
     "atlas.submissions",
+    "atlas.harvest",
     "atlas.offline",
 ]
 

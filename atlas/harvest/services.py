@@ -32,13 +32,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from atlas.api import schemas
-from atlas.api.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
-from atlas.api.models import HarvestedRecord
-from atlas.core import strict_json
-from atlas.catalogue.records import OrganisationResolver, ToolFormat
-from atlas.core.records import Cells
 from atlas.catalogue.models import Organisation, Tool
+from atlas.catalogue.records import OrganisationResolver, ToolFormat
 from atlas.catalogue.services import organisation_upsert, tool_upsert
+from atlas.core import strict_json
+from atlas.core.records import Cells
+from atlas.harvest.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+from atlas.harvest.models import HarvestedRecord
+from atlas.submissions.duplicates import tool_duplicates
+from atlas.submissions.models import Submission
+from atlas.submissions.records import tool_snapshot
 
 API_PATH = "/api/v1"
 PER_PAGE = 100
@@ -282,7 +285,6 @@ def _trial(data, remote_orgs, resolver):
     """The tool as this Atlas would store it (import-record format), and the organisations it
     would need created; nothing stays written. remote_orgs: the source's organisations this
     Atlas lacks, by their slug there and by name."""
-    from atlas.submissions.records import tool_snapshot
 
     needed = [slug for slug, _role in data.organisations]
     needed += [extra["organisation"] for extra in data.deployments.values()
@@ -333,7 +335,6 @@ class _Filing:
 def _submission(kind, payload, *, tool=None, duplicates=()):
     """As submissions.services.submission_create builds one (a harvest has no submitter),
     validated now; _file_all writes them all at once."""
-    from atlas.submissions.models import Submission
     submission = Submission(kind=kind, payload=payload, tool=tool, duplicates=list(duplicates))
     submission.full_clean()
     return submission
@@ -341,8 +342,6 @@ def _submission(kind, payload, *, tool=None, duplicates=()):
 
 def _propose_tool(remote_slug, trial, report) -> _Filing:
     """A new tool for review, flagged with the tools here it may duplicate."""
-    from atlas.submissions.duplicates import tool_duplicates
-    from atlas.submissions.models import Submission
     record = trial.record
     payload = {**record, "origin": _origin(report, remote_slug),
                "new_organisations": trial.organisations}
@@ -362,7 +361,6 @@ WHY = {"local": "a local record", "verified": "verified here by a curator",
 
 def _propose_correction(local, changes, report, remote_slug, why, other="") -> _Filing:
     """The source's version of a record here, as a correction for review."""
-    from atlas.submissions.models import Submission
     origin = _origin(report, remote_slug, why=why, **({"other": other} if other else {}))
     payload = {"changes": changes, "source_url": origin["url"], "origin": origin}
     return _Filing(_submission(Submission.Kind.CORRECTION, payload, tool=local),
@@ -372,7 +370,6 @@ def _propose_correction(local, changes, report, remote_slug, why, other="") -> _
 
 def _prepare(checked, remote_orgs, resolver, report) -> list[_Filing]:
     """What to file for each checked record; only reads, and trials rolled back one by one."""
-    from atlas.submissions.records import tool_snapshot
 
     origins = {h.remote_slug: h.tool for h in HarvestedRecord.objects.filter(
         instance=report.instance).select_related("tool")}  # each tool knows its harvest_origin
@@ -407,7 +404,6 @@ def _file_all(filings: list[_Filing], report) -> None:
     of the same record that differs is superseded (closed), so that nobody approves content
     that changed after they read it. In the caller's transaction, in a few statements: the
     earlier proposals from this source are read in one query, the new ones written in bulk."""
-    from atlas.submissions.models import Submission
     earlier = {}
     for old in Submission.objects.select_for_update().filter(
             kind__in=[Submission.Kind.TOOL, Submission.Kind.CORRECTION],

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from atlas.api.models import HarvestedRecord
+from atlas.harvest.models import HarvestedRecord
 
 
 @admin.register(HarvestedRecord)

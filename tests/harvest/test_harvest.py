@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas.api.harvest import HarvestError, harvest
-from atlas.api.models import HarvestedRecord
+from atlas.harvest.services import HarvestError, harvest
+from atlas.harvest.models import HarvestedRecord
 from atlas.catalogue.models import Organisation, Tool
 from tests.accounts.fixtures import administrator, sign_in_verified  # noqa: F401 - fixtures
 
@@ -556,7 +556,7 @@ def _largest_transaction(monkeypatch, url) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from atlas.api import harvest as module
+    from atlas.harvest import services as module
     sizes, depth, real = [], [], module.transaction.atomic
 
     class Recorded:
@@ -627,9 +627,9 @@ def test_provenance_is_listed_read_only_in_the_admin(client, administrator, tool
     HarvestedRecord.objects.create(tool=tool, instance="https://other.example",
                                    remote_slug="harvested", first_harvested_at=now,
                                    last_changed_at=now)
-    response = admin_client.get("/admin/api/harvestedrecord/")
+    response = admin_client.get("/admin/harvest/harvestedrecord/")
     assert response.status_code == 200 and b"https://other.example" in response.content
-    assert admin_client.get("/admin/api/harvestedrecord/add/").status_code == 403
+    assert admin_client.get("/admin/harvest/harvestedrecord/add/").status_code == 403
 
 
 def test_harvest_shows_a_progress_bar_on_terminals(hostile_url, monkeypatch, capsys):

@@ -21,6 +21,8 @@ class HarvestedRecord(models.Model):
     last_changed_at = models.DateTimeField(_("last changed by a harvest"))
 
     class Meta:
+        # The table the api app created before harvesting had its own app (migration 0001).
+        db_table = "api_harvestedrecord"
         ordering = ["instance", "remote_slug"]
         verbose_name = _("harvested record")
         verbose_name_plural = _("harvested records")
