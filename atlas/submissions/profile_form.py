@@ -129,9 +129,11 @@ class ProfileForm(AccessibleForm):
     def _add_row(self, item, n, entry):
         key = f"{PREFIX}{item.code}" + (f"-{n + 1}" if n else "")
         self.fields[f"{key}-value"] = _answer_field(item)
+        # Text, not type=url: a published source may be a repository file ("owner/repo:path"),
+        # which the import takes and an URL input cannot hold; a new one must be http(s).
         self.fields[f"{key}-source_url"] = forms.CharField(
             label=_("Page that states it (web address)"), required=False, max_length=500,
-            widget=forms.URLInput)
+            widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}))
         self.fields[f"{key}-note"] = forms.CharField(
             label=_("Quote from that page, or a note (optional)"), required=False,
             max_length=500)

@@ -290,3 +290,16 @@ def test_edit_then_approve_shows_the_proposed_answers_and_publishes_the_curators
     lantern.refresh_from_db()
     assert profile.values(lantern.profile, "basic_phone") == ["sms", "ussd"]
     assert Tool.objects.get(slug="lantern").cost == "free"
+
+
+def test_a_published_answer_resting_on_a_repository_file_is_kept_as_it_is(client, tool_factory):
+    """The import takes "owner/repo:path" as a source; the form shows it and leaves it alone."""
+    in_repo = {**OFFLINE, "source_url": "lantern/lantern-app:README.md"}
+    tool = tool_factory("Lantern", slug="lantern", profile=[in_repo],
+                        short_description="Lets shelters keep case notes on a phone.")
+    html = client.get(url(tool)).content.decode()
+    field = re.search(r'<input [^>]*name="profile-offline-source_url"[^>]*>', html).group(0)
+    # a type=url input could not hold it (the HTML checker refuses the page)
+    assert 'type="text"' in field and 'value="lantern/lantern-app:README.md"' in field
+    assert propose(client, tool, **SMS).status_code == 302
+    assert list(Submission.objects.get().payload["profile"]) == ["basic_phone"]
