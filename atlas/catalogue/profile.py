@@ -233,27 +233,46 @@ def value_label(item: Item, value: str) -> str:
     return value
 
 
+def stated(profile, fields: dict | None = None) -> dict[str, list[dict]]:
+    """item code -> the entries that state it (items nobody states are left out). Given the
+    values of the mirrored fields (MIRRORED -> value), an item that no entry states but whose
+    field has a value gets that value as an entry without a source_url: it rests on the
+    record's sources."""
+    by_item = {}
+    for entry in profile or ():
+        by_item.setdefault(entry["item"], []).append(entry)
+    for item in ITEMS:
+        value = (fields or {}).get(item.field) if item.field else None
+        if item.code not in by_item and value not in (None, "unknown", "", []):
+            by_item[item.code] = [{"item": item.code, "value": value, "source_url": "",
+                                   "source_title": "", "note": ""}]
+    return by_item
+
+
+def labelled(item: Item, entry: dict) -> dict:
+    """An entry with its values' labels in the active language ("labels")."""
+    value = entry["value"]
+    return {**entry, "labels": [value_label(item, x)
+                                for x in (value if isinstance(value, list) else [value])]}
+
+
+def replaced(profile, items: dict[str, list[dict]]) -> list[dict]:
+    """A profile whose entries for these items are replaced by the given ones (an empty list
+    makes an item unknown); not checked, not ordered: entries_check does both."""
+    kept = [entry for entry in profile or () if entry.get("item") not in items]
+    return kept + [entry for entries in items.values() for entry in entries]
+
+
 def rows(profile, tool=None) -> list[dict]:
     """Every item in ITEMS order, for a page: its label, group, and the entries that state it
     (each with its values' labels and source), or none when unknown. Given the tool, an item it
     mirrors that no entry states shows the tool's field, marked as resting on the record's
     sources."""
-    by_item = {}
-    for entry in profile or ():
-        by_item.setdefault(entry["item"], []).append(entry)
-    out = []
-    for item in ITEMS:
-        entries = by_item.get(item.code, [])
-        if not entries and tool is not None and item.field:
-            value = getattr(tool, item.field)
-            if value not in ("unknown", "", []):
-                entries = [{"item": item.code, "value": value, "source_url": "",
-                            "source_title": "", "note": ""}]
-        stated = [{**entry, "labels": [value_label(item, x) for x in
-                                       (entry["value"] if isinstance(entry["value"], list)
-                                        else [entry["value"]])]} for entry in entries]
-        out.append({"item": item, "group": GROUPS[item.group], "entries": stated})
-    return out
+    fields = {name: getattr(tool, name) for name in MIRRORED} if tool is not None else None
+    by_item = stated(profile, fields)
+    return [{"item": item, "group": GROUPS[item.group],
+             "entries": [labelled(item, entry) for entry in by_item.get(item.code, [])]}
+            for item in ITEMS]
 
 
 def grouped(rows_: list[dict]) -> list[dict]:

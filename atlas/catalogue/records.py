@@ -177,6 +177,20 @@ class ToolFormat(RecordFormat):
         return out
 
 
+def profile_items_replaced(record: dict, items: dict[str, list[dict]]) -> dict:
+    """A tool record whose profile has these items' entries replaced (an empty list makes an
+    item unknown), with the fields the items mirror following them: the entry's value, or the
+    field's default once the item is unknown, so that ToolFormat finds them consistent. The
+    result is checked as any record is."""
+    record = {**record, "profile": profile.replaced(record.get("profile"), items)}
+    for code, entries in items.items():
+        item = profile.BY_CODE.get(code)
+        if item is not None and item.field:
+            record[item.field] = (entries[0].get("value") if entries and isinstance(
+                entries[0], dict) else Tool._meta.get_field(item.field).get_default())
+    return record
+
+
 class ProfileFormat(RecordFormat):
     """The long form of profiles: one row per (tool, item), a tool's rows merged into one
     record; importing it replaces the profile of every tool it names."""

@@ -37,15 +37,17 @@ def _detail_page(request, pk, *, errors=(), reject_form=None, status=200):
     """A submission's page; with errors (a service's or the reject form's) after a refused POST.
     Only the views below call it, each behind staff_required."""
     submission = _pending(pk)
-    diff = []
+    diff, profile_diff = [], []
     if submission.kind == Submission.Kind.CORRECTION and submission.tool_id:
-        diff = selectors.correction_diff(submission=submission,
-                                         current=tool_snapshot(submission.tool_id))
+        current = tool_snapshot(submission.tool_id)
+        diff = selectors.correction_diff(submission=submission, current=current)
+        profile_diff = selectors.correction_profile_diff(submission=submission, current=current)
     proposal = (selectors.tool_proposal_view(submission=submission)
                 if submission.kind == Submission.Kind.TOOL else None)
     duplicates = Tool.objects.filter(slug__in=submission.duplicates)
     return render(request, "submissions/curate/detail.html", {
-        "submission": submission, "diff": diff, "duplicates": duplicates, "errors": errors,
+        "submission": submission, "diff": diff, "profile_diff": profile_diff,
+        "duplicates": duplicates, "errors": errors,
         "proposal": proposal,
         "reject_form": reject_form or RejectForm(),
     }, status=status)
@@ -100,7 +102,8 @@ def _edit_form(submission, data=None):
         initial = {**CorrectionForm.initial_from(record),
                    "source_url": submission.payload.get("source_url", ""),
                    "note": submission.payload.get("note", "")}
-        return CorrectionForm(data, initial=initial)
+        return CorrectionForm(data, current=current, initial=initial,
+                              shown_profile=submission.payload.get("profile"))
     return None
 
 
@@ -108,9 +111,8 @@ def _edited_payload(submission, form):
     if submission.kind == Submission.Kind.TOOL:
         return tool_proposal_edited(submission=submission, record=form.record(),
                                     note=form.cleaned_data["note"])
-    current = tool_snapshot(submission.tool_id)
-    return {**submission.payload, "changes": form.changes(current),
-            "source_url": form.cleaned_data["source_url"], "note": form.cleaned_data["note"]}
+    payload = {k: v for k, v in submission.payload.items() if k != "profile"}
+    return {**payload, **form.payload()}
 
 
 @staff_required(REVIEW)

@@ -11,9 +11,10 @@ from django.core.validators import MinLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from atlas.catalogue import vocabularies as v
-from atlas.catalogue.licences import canonical_licence, is_known_licence
 from atlas.catalogue.models import Tool
 from atlas.core.countries import GLOBAL, all_countries, is_country_code
+from atlas.submissions.accessible import AccessibleForm
+from atlas.submissions.profile_form import ProfileForm
 from atlas.submissions.vocabularies import CONSENT, STORY_TOPICS
 
 _http_only = URLValidator(schemes=["http", "https"],
@@ -99,21 +100,6 @@ class ToolsField(forms.CharField):
         return list(dict.fromkeys(known[w.casefold()] for w in wanted))
 
 
-class AccessibleForm(forms.Form):
-    """Fields with errors point screen readers at their messages, and still at their help text
-    (ids from _fields.html; "<id>_helptext" is the id Django itself points fields at)."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                described_by = [f"id_{name}_errors"]
-                if self.fields[name].help_text:
-                    described_by.append(f"id_{name}_helptext")
-                self.fields[name].widget.attrs.update({
-                    "aria-invalid": "true", "aria-describedby": " ".join(described_by)})
-
-
 class PublicForm(AccessibleForm):
     """A public form with a honeypot: people never see the field, simple bots fill it."""
 
@@ -166,11 +152,12 @@ class ToolForm(PublicForm):
 
 
 class CorrectionForm(PublicForm):
-    """Every editable field of a tool, prefilled with the current record."""
+    """Every editable field of a tool, prefilled with the current record, then its profile
+    (submissions/profile_form.py), one row per item. Cost and licence are corrected there: each
+    is a profile item whose answer rests on its own page, and the field follows it."""
 
     FIELDS = ("name", "website", "description", "long_description", "purposes", "technologies",
-              "users", "exploitation", "countries", "status", "cost", "access", "licence",
-              "source_repository")
+              "users", "exploitation", "countries", "status", "access", "source_repository")
 
     name = _text(_("Name of the tool"), 200)
     website = HttpURLField(label=_("Website"), required=False)
@@ -182,13 +169,23 @@ class CorrectionForm(PublicForm):
     exploitation = VocabularyField(v.EXPLOITATION)
     countries = CountriesField(label=_("Countries where it is used"))
     status = forms.ChoiceField(label=v.STATUS.label, choices=v.STATUS.choices)
-    cost = forms.ChoiceField(label=v.COST.label, choices=v.COST.choices)
     access = forms.ChoiceField(label=v.ACCESS.label, choices=v.ACCESS.choices)
-    licence = _text(_("Licence (SPDX id, or “proprietary”)"), 100, required=False)
     source_repository = HttpURLField(label=_("Source code repository"), required=False)
-    source_url = HttpURLField(label=_("A public page that confirms the correction"))
+    source_url = HttpURLField(label=_("A public page that confirms the correction"),
+                              required=False,
+                              help_text=_("Required when you change a field above; each "
+                                          "profile answer below names its own page."))
     note = _text(_("What is wrong, and how do you know?"), 2000, required=False, rows=3,
                  help_text=_("Please do not include personal details."))
+
+    def __init__(self, data=None, *, current: dict, shown_profile: dict | None = None, **kwargs):
+        """current: the tool's record as published (tool_snapshot); the fields start from it
+        unless initial says otherwise. shown_profile: {item: entries} to show in the profile
+        rows instead of the published ones (a pending correction being edited)."""
+        kwargs.setdefault("initial", self.initial_from(current))
+        super().__init__(data, **kwargs)
+        self.current = current
+        self.profile = ProfileForm(data, current=current, shown=shown_profile)
 
     @staticmethod
     def initial_from(record: dict) -> dict:
@@ -196,17 +193,37 @@ class CorrectionForm(PublicForm):
         initial["countries"] = ", ".join(record.get("countries") or [])
         return initial
 
-    def clean_licence(self):
-        licence = self.cleaned_data["licence"]
-        if not is_known_licence(licence):
-            raise forms.ValidationError(_("Not an SPDX licence id such as MIT or GPL-3.0-only "
-                                          "(or “proprietary”)."), code="licence")
-        return canonical_licence(licence)
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("source_url") and "source_url" not in self.errors and all(
+                k in cleaned for k in self.FIELDS) and self.changes():
+            self.add_error("source_url", forms.ValidationError(
+                self.fields["source_url"].error_messages["required"], code="required"))
+        return cleaned
 
-    def changes(self, current: dict) -> dict:
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and not self.profile.is_valid():
+            self.add_error(None, _("Some profile answers need attention: see the messages "
+                                   "below."))
+
+    def changes(self) -> dict:
         """The fields whose proposed value differs from the current record."""
         return {k: self.cleaned_data[k] for k in self.FIELDS
-                if _normalise(self.cleaned_data[k]) != _normalise(current.get(k))}
+                if _normalise(self.cleaned_data[k]) != _normalise(self.current.get(k))}
+
+    def profile_changes(self) -> dict:
+        """{item: entries} for each profile item the correction changes ([] = unknown)."""
+        return self.profile.changes()
+
+    def payload(self) -> dict:
+        """The correction as stored: the changed fields, the changed profile items (only when
+        there are some), the page that confirms it and the note."""
+        d = self.cleaned_data
+        payload = {"changes": self.changes(), "source_url": d["source_url"], "note": d["note"]}
+        if self.profile_changes():
+            payload["profile"] = self.profile_changes()
+        return payload
 
 
 def _normalise(value):

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas.catalogue.exporters import organisation_record, tool_record
 from atlas.catalogue.models import Organisation, Tool
-from atlas.catalogue.records import OrganisationFormat, OrganisationResolver, ToolFormat
+from atlas.catalogue.records import (OrganisationFormat, OrganisationResolver, ToolFormat,
+                                     profile_items_replaced)
 from atlas.catalogue.selectors import tools_with_relations
 from atlas.catalogue.services import (catalogue_changed, organisation_upsert, search_reindex,
                                       tool_upsert)
@@ -36,7 +37,7 @@ RECORD_LABELS = {
     "headquarters_country": _("headquarters country"), "languages": _("interface languages"),
     "year_launched": _("year launched"), "survivor_involvement": _("survivor involvement"),
     "processes_victim_data": _("processes personal data of victims"),
-    "evidence": _("evidence cautions"),
+    "evidence": _("evidence cautions"), "profile": _("responsible-technology profile"),
     # organisations and helplines
     "kind": _("kind"), "source_url": _("source URL"), "country": _("country"),
     "source_date": _("source read on"), "last_verified": _("last verified"),
@@ -54,6 +55,15 @@ HELPLINE_LABELS = {
 def tool_snapshot(tool_id: int) -> dict:
     tool = tools_with_relations(Tool.objects.prefetch_related("sources")).get(pk=tool_id)
     return tool_record(tool)
+
+
+def correction_record(current: dict, payload: dict) -> dict:
+    """The tool record a correction proposes: the current one with its changed fields, then
+    its profile items (each replaces that item's entries now, whatever else changed since it
+    was sent; the fields they mirror follow)."""
+    record = {**current, **payload.get("changes", {})}
+    items = payload.get("profile")
+    return profile_items_replaced(record, items) if isinstance(items, dict) and items else record
 
 
 def record_diff(before: dict | None, after: dict) -> list[tuple[str, object, object]]:

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from atlas.catalogue import profile
 from atlas.catalogue.filters import ParamError
 from atlas.catalogue.models import Tool
 from atlas.core.countries import country_name, is_country_code
@@ -138,6 +139,26 @@ def tool_proposal_view(*, submission: Submission) -> ProposalView:
 def correction_diff(*, submission: Submission, current: dict) -> list[tuple[str, str, str]]:
     changes = submission.payload.get("changes", {})
     return _diff_rows((f, current.get(f), new) for f, new in changes.items())
+
+
+def correction_profile_diff(*, submission: Submission, current: dict) -> list[dict]:
+    """The profile items a correction changes, in ITEMS order, as curators read them: the
+    item's label, its entries now and proposed (each with its values' labels, source and
+    quote; none when unknown). Mirrored fields without an entry count as stated now."""
+    items = submission.payload.get("profile")
+    if not isinstance(items, dict):
+        return []
+    now = profile.stated(current.get("profile"),
+                         {name: current.get(name) for name in profile.MIRRORED})
+
+    def shown(item, entries):
+        return [{**profile.labelled(item, e), "link": _is_web_address(e.get("source_url"))}
+                for e in entries if isinstance(e, dict) and "value" in e]
+
+    return [{"item": item, "group": profile.GROUPS[item.group],
+             "now": shown(item, now.get(item.code, [])),
+             "proposed": shown(item, items[item.code] or [])}
+            for item in profile.ITEMS if item.code in items]
 
 
 @dataclass

@@ -20,8 +20,8 @@ from atlas.accounts.services import audit_record
 from atlas.catalogue.models import Organisation, Tool
 from atlas.catalogue.services import organisation_upsert, tool_verify
 from atlas.submissions.models import PROPOSAL_KEYS, Revision, StoryExcerpt, Submission
-from atlas.submissions.records import (record_apply, record_diff, record_type, tool_snapshot,
-                                       unique_slug)
+from atlas.submissions.records import (correction_record, record_apply, record_diff,
+                                       record_type, tool_snapshot, unique_slug)
 from atlas.submissions.selectors import editor_organisation_for
 from atlas.submissions.stories import StoryKeyError, public_key, story_seal
 
@@ -142,8 +142,8 @@ def submission_approve(*, submission: Submission, user, payload: dict | None = N
         if submission.tool_id is None:
             raise ValidationError(_("The tool this correction was for no longer exists."))
         before = tool_snapshot(submission.tool_id)
-        changes = submission.payload.get("changes", {})
-        tool = record_apply({**before, **changes}, created_organisations=created)
+        tool = record_apply(correction_record(before, submission.payload),
+                            created_organisations=created)
         _revision(obj=tool, action=Revision.Action.UPDATE, before=before, user=user,
                   submission=submission)
     if submission.kind in (Kind.TOOL, Kind.CORRECTION):

@@ -144,25 +144,21 @@ def submit_tool(request):
 def submit_correction(request, slug):
     tool = _tool_or_404(slug)
     current = tool_snapshot(tool.pk)
-    initial = CorrectionForm.initial_from(current)
     gate = Gate("correction", request.POST)
     if request.method == "POST":
-        form, done = _received(request, CorrectionForm, initial=initial)
+        form, done = _received(request, CorrectionForm, current=current)
         if done:
             return done
         if form.is_valid():
-            changes = form.changes(current)
-            d = form.cleaned_data
-            if not changes:
+            if not form.changes() and not form.profile_changes():
                 form.add_error(None, _("You have not changed anything: edit the fields that are "
                                        "wrong, then send the form."))
             elif _stored(gate, form, lambda: submission_create(
-                    kind=Submission.Kind.CORRECTION, tool=tool,
-                    payload={"changes": changes, "source_url": d["source_url"], "note": d["note"]},
+                    kind=Submission.Kind.CORRECTION, tool=tool, payload=form.payload(),
                     submitted_by=_submitter(request))):
                 return _thanks()
     else:
-        form = CorrectionForm(initial=initial)
+        form = CorrectionForm(current=current)
     speaking_for = selectors.editor_organisation_for(user=request.user, tool=tool)
     return _form_page(request, "submissions/correction_form.html", form, gate, tool=tool,
                       speaking_for=speaking_for, editor_elsewhere=not speaking_for and bool(

@@ -79,3 +79,29 @@ def test_under_a_flood_a_browser_without_javascript_is_told_to_wait_and_then_goe
     page.click("main form button[type=submit]")
     page.wait_for_url(live_server.url + "/submit/thanks/")
     assert Submission.objects.filter(kind="story").count() == 1
+
+
+@pytest.mark.browser
+def test_a_profile_correction_in_the_browser_ties_its_refusal_to_the_field_then_goes_in(
+        live_server, axe_page, tool_factory):
+    """The profile rows of the correction form, as a person fills them: a refused answer is
+    announced on its field, the page has no accessibility violation, and once fixed the
+    correction is stored with only the changed item."""
+    from tests.browser.helpers import run_axe
+    tool = tool_factory("Lantern", slug="lantern",
+                        short_description="Lets shelters keep case notes on a phone.")
+    page = axe_page
+    page.goto(live_server.url + f"/submit/correction/{tool.slug}/")
+    page.check("input[name=profile-basic_phone-value][value=sms]")
+    page.fill("#id_profile-basic_phone-source_url", "ftp://lantern.example/sms")
+    page.click("main form button[type=submit]")
+    field = page.locator("#id_profile-basic_phone-source_url")
+    assert field.get_attribute("aria-invalid") == "true"
+    message = page.locator("#id_profile-basic_phone-source_url_errors").inner_text()
+    assert "'ftp' is not allowed" in message
+    assert run_axe(page) == []
+    assert not Submission.objects.exists()
+    page.fill("#id_profile-basic_phone-source_url", "https://lantern.example/sms")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(live_server.url + "/submit/thanks/")
+    assert list(Submission.objects.get().payload["profile"]) == ["basic_phone"]
