@@ -41,6 +41,7 @@ from atlas.harvest.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 from atlas.harvest.models import HarvestedRecord
 from atlas.submissions.duplicates import tool_duplicates
 from atlas.submissions.models import Submission
+from atlas.submissions.payloads import Correction, ToolProposal
 from atlas.submissions.records import tool_snapshot
 
 API_PATH = "/api/v1"
@@ -343,8 +344,8 @@ def _submission(kind, payload, *, tool=None, duplicates=()):
 def _propose_tool(remote_slug, trial, report) -> _Filing:
     """A new tool for review, flagged with the tools here it may duplicate."""
     record = trial.record
-    payload = {**record, "origin": _origin(report, remote_slug),
-               "new_organisations": trial.organisations}
+    payload = ToolProposal(record=record, origin=_origin(report, remote_slug),
+                           new_organisations=trial.organisations).to_json()
     duplicates = [tool.slug for tool, _why in tool_duplicates(
         name=record["name"], website=record.get("website") or "",
         description=record.get("description") or "")]
@@ -362,7 +363,7 @@ WHY = {"local": "a local record", "verified": "verified here by a curator",
 def _propose_correction(local, changes, report, remote_slug, why, other="") -> _Filing:
     """The source's version of a record here, as a correction for review."""
     origin = _origin(report, remote_slug, why=why, **({"other": other} if other else {}))
-    payload = {"changes": changes, "source_url": origin["url"], "origin": origin}
+    payload = Correction(changes=changes, source_url=origin["url"], origin=origin).to_json()
     return _Filing(_submission(Submission.Kind.CORRECTION, payload, tool=local),
                    (Submission.Kind.CORRECTION, local.pk),
                    (report.corrections, (local.slug, WHY[why].format(other=other))), local.slug)
@@ -409,13 +410,14 @@ def _file_all(filings: list[_Filing], report) -> None:
             kind__in=[Submission.Kind.TOOL, Submission.Kind.CORRECTION],
             status__in=[Submission.Status.PENDING, Submission.Status.REJECTED],
             payload__origin__instance=report.instance).order_by("-id"):
-        key = (old.kind, old.payload["origin"].get("remote_slug") if old.kind == "tool"
+        key = (old.kind, old.content.origin.get("remote_slug") if old.kind == "tool"
                else old.tool_id)
         earlier.setdefault(key, []).append(old)
     new, superseded, now = [], [], timezone.now()
     for filing in filings:
         submission, same = filing.submission, earlier.setdefault(filing.key, [])
-        if submission is None or any(old.payload == submission.payload for old in same):
+        # Compared as payloads, not as stored JSON: the same proposal, however it was stored.
+        if submission is None or any(old.content == submission.content for old in same):
             report.unchanged.append(filing.unchanged)
             continue
         for old in same:
@@ -435,7 +437,7 @@ def _file_all(filings: list[_Filing], report) -> None:
 def record_origin(sender, *, submission, tool, **kwargs):
     """On approval of a harvested proposal: remember where a new tool came from, for the next
     harvest; note when a harvested correction to a tool from that Atlas was applied."""
-    origin = submission.payload.get("origin") or {}
+    origin = submission.content.origin or {}
     if not (origin.get("instance") and origin.get("remote_slug")):
         return
     now = timezone.now()

@@ -1,5 +1,8 @@
 """The curators' pages under /curate/. Every view is protected by staff_required (no-store too)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from csp.decorators import csp_update
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -15,10 +18,11 @@ from atlas.helplines.selectors import helplines_to_review
 from atlas.submissions import selectors
 from atlas.submissions.forms import CorrectionForm, ExcerptForm, RejectForm, SolutionForm, ToolForm
 from atlas.submissions.models import Revision, Submission
+from atlas.submissions.payloads import Correction, ToolProposal
 from atlas.submissions.records import record_type, tool_snapshot
 from atlas.submissions.services import (revision_revert, story_excerpt_publish,
                                         submission_approve, submission_reject,
-                                        tool_proposal_edited, tool_verify_by_curator)
+                                        tool_verify_by_curator)
 
 REVIEW = "submissions.review_submission"
 
@@ -89,30 +93,43 @@ def reject(request, pk):
     return _detail_refused(request, pk, reject_form=form)
 
 
-def _edit_form(submission, data=None):
-    if submission.kind == Submission.Kind.TOOL:
-        p = submission.payload
-        initial = {**p, "countries": ", ".join(p.get("countries", [])),
-                   "organisation": (p.get("organization") or [{}])[0].get("name", ""),
-                   "source_url": p.get("source_url") or (p.get("sources") or [{}])[0].get("url")}
-        return ToolForm(data, initial=initial)
-    if submission.kind == Submission.Kind.CORRECTION:
-        current = tool_snapshot(submission.tool_id)
-        record = {**current, **submission.payload.get("changes", {})}
-        initial = {**CorrectionForm.initial_from(record),
-                   "source_url": submission.payload.get("source_url", ""),
-                   "note": submission.payload.get("note", "")}
-        return CorrectionForm(data, current=current, initial=initial,
-                              shown_profile=submission.payload.get("profile"))
-    return None
+def _tool_edit_form(submission, data):
+    proposal = submission.content
+    p = proposal.record
+    initial = {**p, "note": proposal.note, "countries": ", ".join(p.get("countries", [])),
+               "organisation": (p.get("organization") or [{}])[0].get("name", ""),
+               "source_url": p.get("source_url") or (p.get("sources") or [{}])[0].get("url")}
+    return ToolForm(data, initial=initial)
 
 
-def _edited_payload(submission, form):
-    if submission.kind == Submission.Kind.TOOL:
-        return tool_proposal_edited(submission=submission, record=form.record(),
-                                    note=form.cleaned_data["note"])
-    payload = {k: v for k, v in submission.payload.items() if k != "profile"}
-    return {**payload, **form.payload()}
+def _tool_edited(submission, form) -> dict:
+    return submission.content.edited(form.record(), form.cleaned_data["note"]).to_json()
+
+
+def _correction_edit_form(submission, data):
+    correction = submission.content
+    current = tool_snapshot(submission.tool_id)
+    initial = {**CorrectionForm.initial_from({**current, **correction.changes}),
+               "source_url": correction.source_url, "note": correction.note}
+    return CorrectionForm(data, current=current, initial=initial,
+                          shown_profile=correction.profile or None)
+
+
+def _correction_edited(submission, form) -> dict:
+    return form.correction(origin=submission.content.origin).to_json()
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """"Edit, then approve" for one kind: the form prefilled from the submission, and the
+    payload the edited form gives (what the form does not show, such as an origin, is kept)."""
+
+    form: Callable
+    payload: Callable
+
+
+EDITS = {ToolProposal.kind: _Edit(_tool_edit_form, _tool_edited),
+         Correction.kind: _Edit(_correction_edit_form, _correction_edited)}
 
 
 @staff_required(REVIEW)
@@ -121,15 +138,16 @@ def edit(request, pk):
     submission = _pending(pk)
     if submission.kind in (Submission.Kind.STORY, Submission.Kind.SOLUTION):
         return redirect("submissions:publish", pk=pk)
-    if submission.status != Submission.Status.PENDING or (
+    editing = EDITS.get(submission.kind)
+    if editing is None or submission.status != Submission.Status.PENDING or (
             submission.kind == Submission.Kind.CORRECTION and not submission.tool_id):
         return redirect("submissions:detail", pk=pk)
-    form = _edit_form(submission, request.POST if request.method == "POST" else None)
+    form = editing.form(submission, request.POST if request.method == "POST" else None)
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
             submission_approve(submission=submission, user=request.user,
-                               payload=_edited_payload(submission, form))
+                               payload=editing.payload(submission, form))
             return redirect("submissions:queue")
         except ValidationError as exc:
             errors = exc.messages
@@ -146,9 +164,9 @@ def publish(request, pk):
         return redirect("submissions:detail", pk=pk)
     initial = {}
     if submission.kind == Submission.Kind.SOLUTION:
-        p = submission.payload
-        initial = {"text": p.get("description", ""), "countries": ", ".join(p.get("countries", [])),
-                   "topics": p.get("topics", []), "tools": ", ".join(p.get("tools", []))}
+        solution = submission.content
+        initial = {"text": solution.description, "countries": ", ".join(solution.countries),
+                   "topics": solution.topics, "tools": ", ".join(solution.tools)}
     form = ExcerptForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         story_excerpt_publish(user=request.user, submission=submission, **form.cleaned_data)

@@ -14,6 +14,7 @@ from atlas.catalogue import vocabularies as v
 from atlas.catalogue.models import Tool
 from atlas.core.countries import GLOBAL, all_countries, is_country_code
 from atlas.submissions.accessible import AccessibleForm
+from atlas.submissions.payloads import Correction
 from atlas.submissions.profile_form import ProfileForm
 from atlas.submissions.vocabularies import CONSENT, STORY_TOPICS
 
@@ -216,14 +217,12 @@ class CorrectionForm(PublicForm):
         """{item: entries} for each profile item the correction changes ([] = unknown)."""
         return self.profile.changes()
 
-    def payload(self) -> dict:
-        """The correction as stored: the changed fields, the changed profile items (only when
-        there are some), the page that confirms it and the note."""
+    def correction(self, origin: dict | None = None) -> Correction:
+        """The correction as stored: the changed fields, the changed profile items, the page that
+        confirms it and the note (and, when a curator edits a harvested one, its origin)."""
         d = self.cleaned_data
-        payload = {"changes": self.changes(), "source_url": d["source_url"], "note": d["note"]}
-        if self.profile_changes():
-            payload["profile"] = self.profile_changes()
-        return payload
+        return Correction(changes=self.changes(), source_url=d["source_url"], note=d["note"],
+                          profile=self.profile_changes(), origin=origin)
 
 
 def _normalise(value):

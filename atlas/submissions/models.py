@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atlas.submissions.payloads import payload_of
+
 
 def today():
     return timezone.now().date()
@@ -23,11 +25,6 @@ def random_id() -> int:
     that JavaScript reads it exactly."""
     return 2**52 + secrets.randbelow(2**53 - 2**52)
 
-
-# Keys of a tool proposal's payload that are about the proposal, not part of the tool record:
-# the submitter's note, where the proposal came from (a harvest records the Atlas and the slug
-# there) and details of organisations the record names that this Atlas does not have yet.
-PROPOSAL_KEYS = ("note", "origin", "new_organisations")
 
 
 class Submission(models.Model):
@@ -83,12 +80,17 @@ class Submission(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
+    def content(self):
+        """The payload as its kind's class (submissions/payloads.py)."""
+        return payload_of(self)
+
+    @property
     def title(self):
         if self.kind == self.Kind.STORY:
             return _("Sealed story")
         if self.kind == self.Kind.CORRECTION and self.tool_id:
             return self.tool.name
-        return self.payload.get("name") or self.payload.get("title") or ""
+        return self.content.title
 
 
 class Revision(models.Model):

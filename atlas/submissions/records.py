@@ -57,13 +57,13 @@ def tool_snapshot(tool_id: int) -> dict:
     return tool_record(tool)
 
 
-def correction_record(current: dict, payload: dict) -> dict:
-    """The tool record a correction proposes: the current one with its changed fields, then
-    its profile items (each replaces that item's entries now, whatever else changed since it
-    was sent; the fields they mirror follow)."""
-    record = {**current, **payload.get("changes", {})}
-    items = payload.get("profile")
-    return profile_items_replaced(record, items) if isinstance(items, dict) and items else record
+def correction_record(current: dict, correction) -> dict:
+    """The tool record a correction (payloads.Correction) proposes: the current one with its
+    changed fields, then its profile items (each replaces that item's entries now, whatever else
+    changed since it was sent; the fields they mirror follow)."""
+    record = {**current, **correction.changes}
+    items = correction.profile
+    return profile_items_replaced(record, items) if items else record
 
 
 def record_diff(before: dict | None, after: dict) -> list[tuple[str, object, object]]:

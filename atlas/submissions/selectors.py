@@ -14,7 +14,7 @@ from atlas.catalogue import profile
 from atlas.catalogue.filters import ParamError
 from atlas.catalogue.models import Tool
 from atlas.core.countries import country_name, is_country_code
-from atlas.submissions.models import PROPOSAL_KEYS, Revision, StoryExcerpt, Submission
+from atlas.submissions.models import Revision, StoryExcerpt, Submission
 from atlas.submissions.records import RECORD_LABELS, record_diff, record_type
 from atlas.submissions.vocabularies import STORY_TOPICS
 
@@ -121,23 +121,21 @@ class ProposalView:
 def tool_proposal_view(*, submission: Submission) -> ProposalView:
     """A tool proposal as curators read it: labelled fields, where it came from, the new
     organisations it would create."""
-    payload = submission.payload
-    record = {k: v for k, v in payload.items() if k not in PROPOSAL_KEYS}
-    origin = payload.get("origin") if isinstance(payload.get("origin"), dict) else None
+    proposal = submission.content
+    origin = proposal.origin
     if origin is not None:
         origin = {"instance": str(origin.get("instance") or ""),
                   "remote_slug": str(origin.get("remote_slug") or ""),
                   "url": origin["url"] if _is_web_address(origin.get("url")) else ""}
     organisations = [(str(org.get("name") or org.get("slug") or ""),
                       _labelled({k: v for k, v in org.items() if k != "name"}, ORGANISATION_ORDER))
-                     for org in payload.get("new_organisations") or [] if isinstance(org, dict)]
-    return ProposalView(fields=_labelled(record, PROPOSAL_ORDER),
-                        note=str(payload.get("note") or ""), origin=origin,
-                        organisations=organisations)
+                     for org in proposal.new_organisations]
+    return ProposalView(fields=_labelled(proposal.record, PROPOSAL_ORDER), note=proposal.note,
+                        origin=origin, organisations=organisations)
 
 
 def correction_diff(*, submission: Submission, current: dict) -> list[tuple[str, str, str]]:
-    changes = submission.payload.get("changes", {})
+    changes = submission.content.changes
     return _diff_rows((f, current.get(f), new) for f, new in changes.items())
 
 
@@ -145,8 +143,8 @@ def correction_profile_diff(*, submission: Submission, current: dict) -> list[di
     """The profile items a correction changes, in ITEMS order, as curators read them: the
     item's label, its entries now and proposed (each with its values' labels, source and
     quote; none when unknown). Mirrored fields without an entry count as stated now."""
-    items = submission.payload.get("profile")
-    if not isinstance(items, dict):
+    items = submission.content.profile
+    if not items:
         return []
     now = profile.stated(current.get("profile"),
                          {name: current.get(name) for name in profile.MIRRORED})

@@ -19,7 +19,8 @@ from atlas.accounts.models import AuditEvent
 from atlas.accounts.services import audit_record
 from atlas.catalogue.models import Organisation, Tool
 from atlas.catalogue.services import organisation_upsert, tool_verify
-from atlas.submissions.models import PROPOSAL_KEYS, Revision, StoryExcerpt, Submission
+from atlas.submissions.models import Revision, StoryExcerpt, Submission
+from atlas.submissions.payloads import Correction, ToolProposal
 from atlas.submissions.records import (correction_record, record_apply, record_diff,
                                        record_type, tool_snapshot, unique_slug)
 from atlas.submissions.selectors import editor_organisation_for
@@ -129,24 +130,9 @@ def submission_approve(*, submission: Submission, user, payload: dict | None = N
     if payload is not None:
         submission.payload = payload
     created = []
-    if submission.kind == Kind.TOOL:
-        record = {k: v for k, v in submission.payload.items() if k not in PROPOSAL_KEYS}
-        record["slug"] = unique_slug(record.get("slug") or record["name"])
-        created += _organisations_create(submission.payload.get("new_organisations") or [],
-                                         record=record)
-        tool = record_apply(record, created_organisations=created)
-        submission.tool = tool
-        _revision(obj=tool, action=Revision.Action.CREATE, before=None, user=user,
-                  submission=submission)
-    elif submission.kind == Kind.CORRECTION:
-        if submission.tool_id is None:
-            raise ValidationError(_("The tool this correction was for no longer exists."))
-        before = tool_snapshot(submission.tool_id)
-        tool = record_apply(correction_record(before, submission.payload),
-                            created_organisations=created)
-        _revision(obj=tool, action=Revision.Action.UPDATE, before=before, user=user,
-                  submission=submission)
-    if submission.kind in (Kind.TOOL, Kind.CORRECTION):
+    approve = APPROVALS.get(submission.kind)
+    if approve is not None:
+        tool = approve(submission, user, created)
         proposal_approved.send(sender=Submission, submission=submission, tool=tool, user=user)
     for org in Organisation.objects.filter(slug__in=created):
         _revision(obj=org, action=Revision.Action.CREATE, before=None, user=user,
@@ -154,6 +140,34 @@ def submission_approve(*, submission: Submission, user, payload: dict | None = N
     submission.status = Status.APPROVED
     return _reviewed(submission, user, AuditEvent.Action.APPROVE)
 
+
+def _tool_proposal_approve(submission, user, created: list) -> Tool:
+    """A new tool, with the organisations the proposal describes that it still names."""
+    proposal = submission.content
+    record = dict(proposal.record)
+    record["slug"] = unique_slug(record.get("slug") or record["name"])
+    created += _organisations_create(proposal.new_organisations, record=record)
+    tool = record_apply(record, created_organisations=created)
+    submission.tool = tool
+    _revision(obj=tool, action=Revision.Action.CREATE, before=None, user=user,
+              submission=submission)
+    return tool
+
+
+def _correction_approve(submission, user, created: list) -> Tool:
+    if submission.tool_id is None:
+        raise ValidationError(_("The tool this correction was for no longer exists."))
+    before = tool_snapshot(submission.tool_id)
+    tool = record_apply(correction_record(before, submission.content),
+                        created_organisations=created)
+    _revision(obj=tool, action=Revision.Action.UPDATE, before=before, user=user,
+              submission=submission)
+    return tool
+
+
+# What approving a submission changes, by kind: a tool created or corrected (with a revision).
+# Approving a solution or a helpline report only records that a curator dealt with it.
+APPROVALS = {ToolProposal.kind: _tool_proposal_approve, Correction.kind: _correction_approve}
 
 ORGANISATION_FIELDS = ("name", "aliases", "kind", "website", "headquarters_country", "source_url")
 
@@ -178,20 +192,6 @@ def _organisations_create(organisations: list[dict], *, record: dict) -> list[st
                                   % {"slug": slug, "problem": problem}) from exc
         created.append(slug)
     return created
-
-
-def tool_proposal_edited(*, submission: Submission, record: dict, note: str) -> dict:
-    """A tool proposal's payload after a curator edited it with the proposal form: the form's
-    fields replace the proposal's; what the form does not show (a harvested record's sources,
-    deployments, aliases, origin...) is kept. The organisations keep their roles unless the
-    curator changed the organisation the form shows."""
-    original, record = submission.payload, dict(record)
-    first = (original.get("organization") or [{}])[0].get("name", "")
-    if original.get("organization") and (record.get("organization") or [{}])[0].get("name") == first:
-        record["organization"] = original["organization"]
-    if record.get("source_url") in {s.get("url") for s in original.get("sources") or []}:
-        del record["source_url"]  # already among the proposal's sources
-    return {**original, **record, "note": note}
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from atlas.submissions.forms import (ContactForm, CorrectionForm, HelplineReport
                                      StoryForm, ToolForm)
 from atlas.submissions.gate import Gate
 from atlas.submissions.models import Submission
+from atlas.submissions.payloads import HelplineReport, Solution, ToolProposal
 from atlas.submissions.records import tool_snapshot
 from atlas.submissions.services import story_submit, submission_create
 from atlas.submissions.stories import public_key
@@ -128,7 +129,8 @@ def submit_tool(request):
                                          description=d["description"])
             if not duplicates or d.get("not_duplicate"):
                 if _stored(gate, form, lambda: submission_create(
-                        kind=Submission.Kind.TOOL, payload={**form.record(), "note": d["note"]},
+                        kind=Submission.Kind.TOOL,
+                        payload=ToolProposal(record=form.record(), note=d["note"]).to_json(),
                         duplicates=[t.slug for t, _why in duplicates],
                         submitted_by=_submitter(request))):
                     return _thanks()
@@ -154,7 +156,8 @@ def submit_correction(request, slug):
                 form.add_error(None, _("You have not changed anything: edit the fields that are "
                                        "wrong, then send the form."))
             elif _stored(gate, form, lambda: submission_create(
-                    kind=Submission.Kind.CORRECTION, tool=tool, payload=form.payload(),
+                    kind=Submission.Kind.CORRECTION, tool=tool,
+                    payload=form.correction().to_json(),
                     submitted_by=_submitter(request))):
                 return _thanks()
     else:
@@ -173,7 +176,10 @@ def submit_solution(request):
         if done:
             return done
         if form.is_valid():
-            payload = {k: v for k, v in form.cleaned_data.items() if k != "homepage"}
+            d = form.cleaned_data
+            payload = Solution(title=d["title"], description=d["description"],
+                               countries=d["countries"], topics=d["topics"], tools=d["tools"],
+                               url=d["url"]).to_json()
             if _stored(gate, form, lambda: submission_create(
                     kind=Submission.Kind.SOLUTION, payload=payload,
                     submitted_by=_submitter(request))):
@@ -203,10 +209,9 @@ def helpline_report(request, code):
     form = HelplineReportForm({})
     form.is_valid()  # no field: always valid, and then it can carry a message
     if _stored(gate, form, lambda: submission_create(
-            kind=Submission.Kind.HELPLINE_REPORT, payload={
-                "country": channel.helpline.country, "helpline": channel.helpline.name,
-                "channel": channel.kind, "value": channel.value,
-                "title": f"{channel.helpline.name}: {channel.value}"})):
+            kind=Submission.Kind.HELPLINE_REPORT, payload=HelplineReport(
+                country=channel.helpline.country, helpline=channel.helpline.name,
+                channel=channel.kind, value=channel.value).to_json())):
         return render(request, "submissions/helpline_reported.html", {
             "helpline": channel.helpline, "channel": channel})
     # Over budget or not stored: the same button again, with the proof or the wait it needs.
