@@ -238,13 +238,16 @@ def _single_progress(path):
 
 def cmd_load_default(args) -> int:
     from atlas.dataio.dataset import catalogue_is_empty, load_default_dataset
-    if not catalogue_is_empty() and not args.force:
+    if not catalogue_is_empty() and not (args.force or args.dry_run):
         print("The catalogue is not empty; pass --force to import the default dataset over it "
               "(records are matched by slug and updated).")
         return 1
-    reports = load_default_dataset(progress_factory=_progress_bar("(default dataset)"))
+    reports = load_default_dataset(progress_factory=_progress_bar("(default dataset)"),
+                                   dry_run=args.dry_run)
     for report in reports:
         _print_report(report)
+    if args.dry_run and not any(r.problems for r in reports):
+        print("Dry run: the default dataset is valid; nothing was written.")
     return 1 if any(r.problems for r in reports) else 0
 
 
@@ -281,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load-default", help="load the default dataset shipped with the Atlas")
     p.add_argument("--force", action="store_true", help="load even if the catalogue is not empty")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check every file as a load would; write nothing")
     p.set_defaults(func=cmd_load_default, migrate=True)
 
     for module in COMMAND_MODULES:

@@ -27,13 +27,6 @@ def test_each_command_is_defined_once_and_no_command_module_sets_django_up():
         assert "atlas.cli" not in source and "setup_django" not in source, module.__name__
 
 
-def test_data_commands_state_dry_run_in_their_help():
-    parser = build_parser()
-    commands = next(a for a in parser._subparsers._group_actions).choices
-    for name in ("import", "harvest"):
-        assert "--dry-run" in commands[name].format_help(), name
-
-
 def test_python_dash_m_atlas_works():
     out = subprocess.run([sys.executable, "-m", "atlas", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "import" in out.stdout
@@ -90,3 +83,25 @@ def test_import_dry_run_names_organisations_that_would_be_created(tmp_path, caps
     with pytest.raises(SystemExit):
         main(["import", str(path), "--dry-run"])
     assert "would be created with kind 'other': Brand New Org" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_load_default_dry_run_checks_every_file_and_writes_nothing(capsys):
+    from atlas.catalogue.models import Organisation, Tool
+    with pytest.raises(SystemExit) as exit_:
+        main(["load-default", "--dry-run"])
+    assert exit_.value.code == 0
+    assert "Dry run: the default dataset is valid; nothing was written." in capsys.readouterr().out
+    assert not Tool.objects.exists() and not Organisation.objects.exists()
+
+
+def test_every_data_command_that_writes_offers_dry_run():
+    parser = build_parser()
+    commands = next(a for a in parser._subparsers._group_actions).choices
+
+    def subcommand(name, action):
+        return next(a for a in commands[name]._subparsers._group_actions).choices[action]
+
+    for found in (commands["import"], commands["load-default"], commands["harvest"],
+                  subcommand("stories", "purge"), subcommand("submissions", "purge")):
+        assert "--dry-run" in found.format_help(), found.prog

@@ -27,8 +27,10 @@ def catalogue_is_empty() -> bool:
 
 
 @transaction.atomic
-def load_default_dataset(*, progress_factory=None):
-    """Import every default file in one transaction; raises if any file has a problem."""
+def load_default_dataset(*, progress_factory=None, dry_run: bool = False):
+    """Import every default file in one transaction, rolled back if any file has a problem, or
+    in a dry run once every file was checked against the ones before it (the tools find the
+    organisations the dry run imported, as a real load would)."""
     reports = []
     for kind, path in default_dataset_files():
         progress = progress_factory(kind, path) if progress_factory else None
@@ -37,6 +39,8 @@ def load_default_dataset(*, progress_factory=None):
         if report.problems:
             transaction.set_rollback(True)
             break
+    if dry_run:
+        transaction.set_rollback(True)
     return reports
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import getpass
 import json
@@ -31,19 +32,27 @@ def register(sub):
     e.add_argument("--all", action="store_true", help="include reviewed stories, not only pending ones")
     e.set_defaults(func=cmd_stories_export)
     u = actions.add_parser("purge", help="delete unpublished stories older than N days "
-                                         "(writes only with --commit)")
+                                         "(--dry-run: only count them)")
     u.add_argument("--days", type=int, help="age in days (default ATLAS_STORY_PURGE_DAYS)")
-    u.add_argument("--commit", action="store_true", help="delete; without it, only report")
+    _dry_run(u)
     u.set_defaults(func=cmd_stories_purge)
 
     p = sub.add_parser("submissions", help="purge old rejected proposals, corrections and solutions")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     u = actions.add_parser("purge", help="delete rejected or superseded tool proposals, corrections "
                                          "and solutions, and reviewed solutions, older than N days "
-                                         "(writes only with --commit)")
+                                         "(--dry-run: only count them)")
     u.add_argument("--days", type=int, help="age in days (default ATLAS_SUBMISSION_PURGE_DAYS)")
-    u.add_argument("--commit", action="store_true", help="delete; without it, only report")
+    _dry_run(u)
     u.set_defaults(func=cmd_submissions_purge)
+
+
+def _dry_run(parser) -> None:
+    """The data commands' one convention: they write, and --dry-run only reports. `--commit`,
+    which the purges once needed to write, is still accepted (a scheduled purge keeps working)
+    and changes nothing."""
+    parser.add_argument("--dry-run", action="store_true", help="count only; delete nothing")
+    parser.add_argument("--commit", action="store_true", help=argparse.SUPPRESS)
 
 
 def _actor() -> str:
@@ -136,12 +145,12 @@ def cmd_stories_purge(args) -> int:
     if days is None:
         return 2
     from atlas.submissions.services import stories_purge
-    count = stories_purge(older_than_days=days, commit=args.commit, actor_name=_actor())
-    if args.commit:
-        print(f"Deleted {count} unpublished stories received more than {days} days ago.")
+    count = stories_purge(older_than_days=days, commit=not args.dry_run, actor_name=_actor())
+    if args.dry_run:
+        print(f"Dry run: {count} unpublished stories were received more than {days} days ago; "
+              "nothing was deleted.")
     else:
-        print(f"{count} unpublished stories were received more than {days} days ago; "
-              "pass --commit to delete them.")
+        print(f"Deleted {count} unpublished stories received more than {days} days ago.")
     return 0
 
 
@@ -150,12 +159,13 @@ def cmd_submissions_purge(args) -> int:
     if days is None:
         return 2
     from atlas.submissions.services import submissions_purge
-    counts = submissions_purge(older_than_days=days, commit=args.commit, actor_name=_actor())
+    counts = submissions_purge(older_than_days=days, commit=not args.dry_run,
+                               actor_name=_actor())
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
     total = sum(counts.values())
-    if args.commit:
-        print(f"Deleted {total} closed submissions older than {days} days ({detail}).")
+    if args.dry_run:
+        print(f"Dry run: {total} closed submissions are older than {days} days ({detail}); "
+              "nothing was deleted.")
     else:
-        print(f"{total} closed submissions are older than {days} days ({detail}); "
-              "pass --commit to delete them.")
+        print(f"Deleted {total} closed submissions older than {days} days ({detail}).")
     return 0

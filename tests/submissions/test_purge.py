@@ -47,13 +47,13 @@ def closed(curator, tool_factory):
     return made
 
 
-def test_purge_reports_then_deletes_only_old_closed_proposals(closed, capsys):
+def test_purge_reports_with_dry_run_then_deletes_only_old_closed_proposals(closed, capsys):
     with pytest.raises(SystemExit):
-        main(["submissions", "purge", "--days", "180"])
+        main(["submissions", "purge", "--days", "180", "--dry-run"])
     assert "4 closed submissions are older than 180 days" in capsys.readouterr().out
     assert Submission.objects.count() == 6
     with pytest.raises(SystemExit):
-        main(["submissions", "purge", "--days", "180", "--commit"])
+        main(["submissions", "purge", "--days", "180"])
     assert "Deleted 4 closed submissions" in capsys.readouterr().out
     left = set(Submission.objects.values_list("pk", flat=True))
     assert left == {closed["old pending tool"].pk, closed["recent rejected tool"].pk}
@@ -89,3 +89,10 @@ def test_sqlite_connections_overwrite_deleted_content(tmp_path):
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
     assert MARKER.encode() not in raw
     assert sqlite3.connect(tmp_path / "atlas.sqlite3").execute("SELECT count(*) FROM t").fetchone() == (0,)
+
+
+def test_a_scheduled_purge_written_with_commit_still_runs(closed, capsys):
+    """--commit, which purges once needed to write, is accepted and changes nothing."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["submissions", "purge", "--days", "180", "--commit"])
+    assert exit_.value.code == 0 and "Deleted 4 closed submissions" in capsys.readouterr().out

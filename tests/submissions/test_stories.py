@@ -118,7 +118,7 @@ def test_export_with_the_wrong_key_fails_clearly(tmp_path, story_key, client, ca
     assert exit_.value.code == 2
 
 
-def test_purge_reports_first_and_deletes_old_unpublished_stories_with_commit(
+def test_purge_reports_with_dry_run_and_deletes_old_unpublished_stories(
         story_key, client, capsys):
     import datetime
     client.post("/submit/story/", story_post())
@@ -127,11 +127,11 @@ def test_purge_reports_first_and_deletes_old_unpublished_stories_with_commit(
     Submission.objects.filter(pk=old.pk).update(
         received_on=datetime.date.today() - datetime.timedelta(days=40))
     with pytest.raises(SystemExit):
-        main(["stories", "purge", "--days", "30"])
+        main(["stories", "purge", "--days", "30", "--dry-run"])
     assert "1 unpublished stories" in capsys.readouterr().out
     assert Submission.objects.count() == 2
     with pytest.raises(SystemExit):
-        main(["stories", "purge", "--days", "30", "--commit"])
+        main(["stories", "purge", "--days", "30"])
     assert list(Submission.objects.values_list("pk", flat=True)) != [old.pk]
     assert Submission.objects.count() == 1
 
