@@ -56,8 +56,8 @@ def writer_main() -> int:
     from django.contrib.auth import get_user_model
 
     from atlas.catalogue.models import Tool
-    from atlas.submissions.records import tool_snapshot
-    from atlas.submissions.services import record_save
+    from atlas.revisions.records import tool_snapshot
+    from atlas.revisions.services import record_save
 
     user = get_user_model().objects.filter(username="bench-curator").first() or \
         get_user_model().objects.create_superuser("bench-curator", "bench@localhost", None)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils.cache import add_never_cache_headers
 
 from atlas.accounts.models import AuditEvent
@@ -44,5 +46,28 @@ def staff_required(perm: str):
             add_never_cache_headers(response)
             return response
         wrapper.staff_permission = perm
+        return wrapper
+    return decorator
+
+
+def permission_require(user, perm: str) -> None:
+    """Outside the write's transaction, so the audit record of a refusal is kept."""
+    if not user.has_perm(perm):
+        audit_record(actor=user, action=AuditEvent.Action.PERMISSION_DENIED,
+                     object_type="permission", object_id=perm)
+        raise PermissionDenied(perm)
+
+
+def guarded(perm):
+    """A staff member's write (a service): the permission is checked first, then the service
+    runs in a transaction. perm is a permission name, or a function of the service's keyword
+    arguments that returns one."""
+    def decorator(service):
+        atomic = transaction.atomic(service)
+
+        @functools.wraps(service)
+        def wrapper(*, user, **kwargs):
+            permission_require(user, perm(**kwargs) if callable(perm) else perm)
+            return atomic(user=user, **kwargs)
         return wrapper
     return decorator

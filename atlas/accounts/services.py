@@ -30,7 +30,7 @@ CURATOR_PERMISSIONS = [
     ("helplines", "view_channel"), ("helplines", "add_channel"), ("helplines", "change_channel"),
     ("helplines", "delete_channel"),
     ("submissions", "view_submission"), ("submissions", "review_submission"),
-    ("submissions", "revert_revision"), ("submissions", "add_storyexcerpt"),
+    ("revisions", "revert_revision"), ("submissions", "add_storyexcerpt"),
     ("submissions", "change_storyexcerpt"), ("submissions", "delete_storyexcerpt"),
     ("submissions", "view_organisationcontact"), ("submissions", "add_organisationcontact"),
     ("submissions", "change_organisationcontact"), ("submissions", "delete_organisationcontact"),

@@ -1,5 +1,5 @@
 """Translations in the admin. Organisations and helplines, whose every change is a revision,
-are in the admin through atlas/submissions/record_admin.py (the revisions live there)."""
+are in the admin through atlas/revisions/admin.py (beside their revisions)."""
 
 from django.contrib import admin
 

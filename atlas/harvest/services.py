@@ -39,10 +39,10 @@ from atlas.core import strict_json
 from atlas.core.records import Cells
 from atlas.harvest.limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 from atlas.harvest.models import HarvestedRecord
+from atlas.revisions.records import tool_snapshot
 from atlas.submissions.duplicates import tool_duplicates
 from atlas.submissions.models import Submission
 from atlas.submissions.payloads import Correction, ToolProposal
-from atlas.submissions.records import tool_snapshot
 
 API_PATH = "/api/v1"
 PER_PAGE = 100

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "atlas.accounts",
     "atlas.insights",
     "atlas.api",
+    "atlas.revisions",
     "atlas.submissions",
     "atlas.harvest",
     "atlas.offline",

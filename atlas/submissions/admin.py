@@ -4,16 +4,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from atlas.accounts.admin import ReadOnlyAdmin
-from atlas.catalogue.models import Organisation
-from atlas.helplines.models import Helpline
-from atlas.submissions.models import OrganisationContact, Revision, StoryExcerpt, Submission
-from atlas.submissions.record_admin import HelplineAdmin, OrganisationAdmin
+from atlas.submissions.models import OrganisationContact, StoryExcerpt, Submission
 from atlas.submissions.services import submission_approve
-
-admin.site.register(Organisation, OrganisationAdmin)
-admin.site.register(Helpline, HelplineAdmin)
-
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
@@ -42,13 +34,6 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_review_permission(self, request):
         return request.user.has_perm("submissions.review_submission")
-
-
-@admin.register(Revision)
-class RevisionAdmin(ReadOnlyAdmin):
-    list_display = ("changed_at", "content_type", "record_key", "action", "changed_by")
-    list_filter = ("action", "content_type")
-    readonly_fields = [f.name for f in Revision._meta.fields]
 
 
 @admin.register(StoryExcerpt)

@@ -15,14 +15,14 @@ from atlas.accounts.permissions import staff_required
 from atlas.accounts.services import audit_record
 from atlas.catalogue.models import Tool
 from atlas.helplines.selectors import helplines_to_review
+from atlas.revisions.records import tool_snapshot
 from atlas.submissions import selectors
-from atlas.submissions.forms import CorrectionForm, ExcerptForm, RejectForm, SolutionForm, ToolForm
-from atlas.submissions.models import Revision, Submission
+from atlas.submissions.forms import CorrectionForm, ExcerptForm, RejectForm, ToolForm
+from atlas.submissions.models import Submission
 from atlas.submissions.payloads import Correction, ToolProposal
-from atlas.submissions.records import record_type, tool_snapshot
-from atlas.submissions.services import (revision_revert, story_excerpt_publish,
-                                        submission_approve, submission_reject,
-                                        tool_verify_by_curator)
+from atlas.revisions.services import tool_verify_by_curator
+from atlas.submissions.services import (story_excerpt_publish, submission_approve,
+                                        submission_reject)
 
 REVIEW = "submissions.review_submission"
 
@@ -181,18 +181,6 @@ def verify(request, slug):
     tool = get_object_or_404(Tool, slug=slug)
     tool_verify_by_curator(tool=tool, user=request.user)
     return redirect(tool.get_absolute_url())
-
-
-@staff_required("submissions.revert_revision")
-@require_POST
-def revert(request, pk):
-    revision = get_object_or_404(Revision, pk=pk)
-    try:
-        new = revision_revert(revision=revision, user=request.user)
-    except ValidationError as exc:
-        return render(request, "submissions/refused.html", {"message": " ".join(exc.messages)},
-                      status=400)
-    return redirect(record_type(new.record).history_url(new.record))
 
 
 @staff_required("accounts.view_auditevent")

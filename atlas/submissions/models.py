@@ -6,8 +6,6 @@ A story is stored only as a sealed box (ciphertext); no column holds its text or
 import secrets
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,46 +89,6 @@ class Submission(models.Model):
         if self.kind == self.Kind.CORRECTION and self.tool_id:
             return self.tool.name
         return self.content.title
-
-
-class Revision(models.Model):
-    """One change to a published record (a tool, an organisation or a helpline): who, when, what.
-
-    before and after are the record in the import format of its kind (the exporters' records), so
-    a revert goes through the importer's checks again. record_key names the record as it was
-    (slug, or country/name for a helpline) and outlives it; object_id is empty for rows whose
-    record was deleted before revisions covered every kind.
-    """
-
-    class Action(models.TextChoices):
-        CREATE = "create", _("created")
-        UPDATE = "update", _("changed")
-        REVERT = "revert", _("reverted")
-        VERIFY = "verify", _("verified")
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
-    record = GenericForeignKey("content_type", "object_id")
-    record_key = models.CharField(_("record"), max_length=400, db_index=True)
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField()
-    changed_fields = models.JSONField(default=list, blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
-    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="revisions")
-
-    class Meta:
-        ordering = ["-changed_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"],
-                                name="revision_record")]
-        verbose_name = _("revision")
-        permissions = [("revert_revision", _("Can revert a record to an earlier revision"))]
-
-    def __str__(self):
-        return f"{self.record_key} {self.action}"
 
 
 class StoryExcerpt(models.Model):

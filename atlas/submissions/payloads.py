@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from atlas.catalogue.records import profile_items_replaced
+
 
 def _text(data: dict, key: str) -> str:
     value = data.get(key)
@@ -120,6 +122,13 @@ class Correction(Payload):
         return cls(changes=_object(data, "changes") or {}, source_url=_text(data, "source_url"),
                    note=_text(data, "note"), profile=_object(data, "profile") or {},
                    origin=_object(data, "origin"))
+
+    def record(self, current: dict) -> dict:
+        """The tool record this correction proposes: the current one with its changed fields,
+        then its profile items (each replaces that item's entries now, whatever else changed
+        since it was sent; the fields they mirror follow)."""
+        record = {**current, **self.changes}
+        return profile_items_replaced(record, self.profile) if self.profile else record
 
     def to_json(self) -> dict:
         data = {"changes": self.changes, "source_url": self.source_url}

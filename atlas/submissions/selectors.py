@@ -1,12 +1,10 @@
-"""Reads for the review queue, revision history and published story excerpts."""
+"""Reads for the review queue and published story excerpts (histories: revisions/selectors.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,8 +12,9 @@ from atlas.catalogue import profile
 from atlas.catalogue.filters import ParamError
 from atlas.catalogue.models import Tool
 from atlas.core.countries import country_name, is_country_code
-from atlas.submissions.models import Revision, StoryExcerpt, Submission
-from atlas.submissions.records import RECORD_LABELS, record_diff, record_type
+from atlas.revisions.records import RECORD_LABELS
+from atlas.revisions.selectors import diff_rows, display_value
+from atlas.submissions.models import StoryExcerpt, Submission
 from atlas.submissions.vocabularies import STORY_TOPICS
 
 
@@ -26,49 +25,6 @@ def submission_queue(*, status: str = Submission.Status.PENDING) -> dict:
     for submission in qs:
         groups[submission.kind].append(submission)
     return [(Submission.Kind(kind).label, kind, items) for kind, items in groups.items()]
-
-
-def display_value(value) -> str:
-    """A record value as plain text for a diff table (lists joined, objects summarised)."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "; ".join(display_value(v) for v in value)
-    if isinstance(value, dict):
-        if "name" in value:
-            return f"{value['name']} [{value.get('role', '')}]"
-        return value.get("url") or value.get("country") or ", ".join(
-            f"{k}: {v}" for k, v in value.items() if v)
-    return str(value)
-
-
-def _diff_rows(pairs, labels=RECORD_LABELS):
-    return [(labels.get(f, f), display_value(old), display_value(new)) for f, old, new in pairs]
-
-
-def revision_list(*, records, also: models.Q | None = None,
-                  limit: int | None = None) -> list[Revision]:
-    """The revisions of some records of one kind (a tool; a country's helplines), newest first.
-
-    records is an object or a queryset; `also` adds revisions of that kind matching it (a
-    country's page keeps those of helplines moved elsewhere or deleted since). Otherwise
-    revisions of records since deleted are kept out.
-    """
-    if isinstance(records, models.Model):
-        model, ids = type(records), [records.pk]
-    else:
-        model, ids = records.model, records.values("pk")
-    which = models.Q(object_id__in=ids)
-    if also is not None:
-        which |= also
-    revisions = Revision.objects.filter(
-        which, content_type=ContentType.objects.get_for_model(model),
-    ).select_related("changed_by")
-    revisions = list(revisions[:limit] if limit else revisions)
-    labels = record_type(model).labels
-    for revision in revisions:
-        revision.diff = _diff_rows(record_diff(revision.before, revision.after), labels)
-    return revisions
 
 
 # The order in which a tool proposal's fields are shown to curators (the import columns, then
@@ -136,7 +92,7 @@ def tool_proposal_view(*, submission: Submission) -> ProposalView:
 
 def correction_diff(*, submission: Submission, current: dict) -> list[tuple[str, str, str]]:
     changes = submission.content.changes
-    return _diff_rows((f, current.get(f), new) for f, new in changes.items())
+    return diff_rows((f, current.get(f), new) for f, new in changes.items())
 
 
 def correction_profile_diff(*, submission: Submission, current: dict) -> list[dict]:

@@ -6,23 +6,22 @@ one transaction (_guarded).
 
 from __future__ import annotations
 
-import functools
-
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atlas.accounts.models import AuditEvent
+from atlas.accounts.permissions import guarded
 from atlas.accounts.services import audit_record
 from atlas.catalogue.models import Organisation, Tool
-from atlas.catalogue.services import organisation_upsert, tool_verify
-from atlas.submissions.models import Revision, StoryExcerpt, Submission
+from atlas.catalogue.services import organisation_upsert
+from atlas.revisions.models import Revision
+from atlas.revisions.records import record_apply, tool_snapshot, unique_slug
+from atlas.revisions.services import revision_record
+from atlas.submissions.models import StoryExcerpt, Submission
 from atlas.submissions.payloads import Correction, ToolProposal
-from atlas.submissions.records import (correction_record, record_apply, record_diff,
-                                       record_type, tool_snapshot, unique_slug)
 from atlas.submissions.selectors import editor_organisation_for
 from atlas.submissions.stories import StoryKeyError, public_key, story_seal
 
@@ -66,41 +65,6 @@ def story_submit(*, story: dict) -> Submission:
     return submission
 
 
-def _require(user, perm):
-    """Outside the write's transaction, so the audit record of a refusal is kept."""
-    if not user.has_perm(perm):
-        audit_record(actor=user, action=AuditEvent.Action.PERMISSION_DENIED,
-                     object_type="permission", object_id=perm)
-        raise PermissionDenied(perm)
-
-
-def _guarded(perm):
-    """A curator's write: the permission is checked first, then the service runs in a transaction.
-
-    perm is a permission name, or a function of the service's keyword arguments that returns one.
-    """
-    def decorator(service):
-        atomic = transaction.atomic(service)
-
-        @functools.wraps(service)
-        def wrapper(*, user, **kwargs):
-            _require(user, perm(**kwargs) if callable(perm) else perm)
-            return atomic(user=user, **kwargs)
-        return wrapper
-    return decorator
-
-
-def _revision(*, obj, action: str, before: dict | None, user, after: dict | None = None,
-              submission: Submission | None = None) -> Revision:
-    kind = record_type(obj)
-    after = kind.snapshot(obj) if after is None else after
-    return Revision.objects.create(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
-        record_key=kind.key(obj), action=action, before=before, after=after,
-        changed_fields=[f for f, _old, _new in record_diff(before, after)],
-        changed_by=user, submission=submission)
-
-
 def _already_reviewed(submission):
     if submission.status != Status.PENDING:
         raise ValidationError(_("This submission has already been reviewed."))
@@ -114,7 +78,7 @@ def _reviewed(submission, user, action):
     return submission
 
 
-@_guarded("submissions.review_submission")
+@guarded("submissions.review_submission")
 def submission_approve(*, submission: Submission, user, payload: dict | None = None) -> Submission:
     """Publish a pending submission; payload replaces the submitted content (edit, then approve).
 
@@ -135,7 +99,7 @@ def submission_approve(*, submission: Submission, user, payload: dict | None = N
         tool = approve(submission, user, created)
         proposal_approved.send(sender=Submission, submission=submission, tool=tool, user=user)
     for org in Organisation.objects.filter(slug__in=created):
-        _revision(obj=org, action=Revision.Action.CREATE, before=None, user=user,
+        revision_record(obj=org, action=Revision.Action.CREATE, before=None, user=user,
                   submission=submission)
     submission.status = Status.APPROVED
     return _reviewed(submission, user, AuditEvent.Action.APPROVE)
@@ -149,7 +113,7 @@ def _tool_proposal_approve(submission, user, created: list) -> Tool:
     created += _organisations_create(proposal.new_organisations, record=record)
     tool = record_apply(record, created_organisations=created)
     submission.tool = tool
-    _revision(obj=tool, action=Revision.Action.CREATE, before=None, user=user,
+    revision_record(obj=tool, action=Revision.Action.CREATE, before=None, user=user,
               submission=submission)
     return tool
 
@@ -158,9 +122,8 @@ def _correction_approve(submission, user, created: list) -> Tool:
     if submission.tool_id is None:
         raise ValidationError(_("The tool this correction was for no longer exists."))
     before = tool_snapshot(submission.tool_id)
-    tool = record_apply(correction_record(before, submission.content),
-                        created_organisations=created)
-    _revision(obj=tool, action=Revision.Action.UPDATE, before=before, user=user,
+    tool = record_apply(submission.content.record(before), created_organisations=created)
+    revision_record(obj=tool, action=Revision.Action.UPDATE, before=before, user=user,
               submission=submission)
     return tool
 
@@ -206,7 +169,7 @@ def submission_supersede(*, submission: Submission, by: Submission) -> Submissio
     return submission
 
 
-@_guarded("submissions.review_submission")
+@guarded("submissions.review_submission")
 def submission_reject(*, submission: Submission, user, reason: str) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     _already_reviewed(submission)
@@ -216,67 +179,7 @@ def submission_reject(*, submission: Submission, user, reason: str) -> Submissio
     return _reviewed(submission, user, AuditEvent.Action.REJECT)
 
 
-def _change_permission(*, model, instance=None, record=None) -> str:
-    meta = model._meta
-    return f"{meta.app_label}.{'change' if instance is not None else 'add'}_{meta.model_name}"
-
-
-@_guarded(_change_permission)
-def record_save(*, user, model, record: dict, instance=None):
-    """A curator's change to a record (an organisation or a helpline, from the admin): validated
-    as `atlas import` validates it, written through the app's service, kept as a revision.
-
-    record is in the import format of its kind; instance is the record to change, or None to
-    create one. Saving a record unchanged writes no revision.
-    """
-    kind = record_type(model)
-    before = None
-    if instance is not None:
-        instance = model.objects.select_for_update().get(pk=instance.pk)
-        before = kind.snapshot(instance)
-    elif model is Organisation and Organisation.objects.filter(slug=record.get("slug")).exists():
-        raise ValidationError(_("An organisation with this slug already exists."))
-    obj = kind.apply(record, instance)
-    after = kind.snapshot(obj)
-    if after != before:
-        _revision(obj=obj, action=Revision.Action.UPDATE if before else Revision.Action.CREATE,
-                  before=before, after=after, user=user)
-        audit_record(actor=user, action=AuditEvent.Action.CHANGE, object_type=kind.name,
-                     object_id=kind.key(obj))
-    return obj
-
-
-@_guarded("submissions.revert_revision")
-def revision_revert(*, revision: Revision, user) -> Revision:
-    """Restore a record as it was before this revision's change; itself a new revision.
-
-    The earlier version is checked by the importer's rules again, as any change is.
-    """
-    if revision.before is None:
-        raise ValidationError(_("This revision created the record; there is no earlier version."))
-    obj = revision.record
-    if obj is None:
-        raise ValidationError(_("This record no longer exists."))
-    kind = record_type(obj)
-    before = kind.snapshot(obj)
-    obj = kind.apply(revision.before, instance=obj)
-    new = _revision(obj=obj, action=Revision.Action.REVERT, before=before, user=user)
-    audit_record(actor=user, action=AuditEvent.Action.REVERT, object_type=kind.name,
-                 object_id=f"{kind.key(obj)} to before revision {revision.pk}")
-    return new
-
-
-@_guarded("catalogue.change_tool")
-def tool_verify_by_curator(*, tool: Tool, user) -> Tool:
-    snapshot = tool_snapshot(tool.pk)
-    tool = tool_verify(tool=tool, user=user)
-    _revision(obj=tool, action=Revision.Action.VERIFY, before=snapshot, after=snapshot, user=user)
-    audit_record(actor=user, action=AuditEvent.Action.VERIFY, object_type="tool",
-                 object_id=tool.slug)
-    return tool
-
-
-@_guarded("submissions.add_storyexcerpt")
+@guarded("submissions.add_storyexcerpt")
 def story_excerpt_publish(*, user, text: str, countries=(), topics=(), tools=(),
                           submission: Submission | None = None) -> StoryExcerpt:
     """Publish an anonymised excerpt a curator wrote; marks its story or solution approved."""

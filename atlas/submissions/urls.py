@@ -1,6 +1,7 @@
 from django.urls import path
 
 from atlas.accounts import views as account_views
+from atlas.revisions import views as history
 from atlas.submissions import curate_views as curate
 from atlas.submissions import views
 
@@ -15,10 +16,10 @@ urlpatterns = [
     path("submit/story/", views.submit_story, name="story"),
     path("submit/solution/", views.submit_solution, name="solution"),
     path("submit/thanks/", views.thanks, name="thanks"),
-    path("tools/<slug:slug>/history/", views.tool_history, name="tool_history"),
-    path("organisations/<slug:slug>/history/", views.organisation_history,
+    path("tools/<slug:slug>/history/", history.tool_history, name="tool_history"),
+    path("organisations/<slug:slug>/history/", history.organisation_history,
          name="organisation_history"),
-    path("helplines/<str:code>/history/", views.helpline_history, name="helpline_history"),
+    path("helplines/<str:code>/history/", history.helpline_history, name="helpline_history"),
     path("helplines/<str:code>/report/", views.helpline_report, name="helpline_report"),
     path("tools/<slug:slug>/contact/", views.contact, name="contact"),
     path("stories/", views.story_list, name="stories"),
@@ -30,7 +31,7 @@ urlpatterns = [
     path("curate/submissions/<int:pk>/edit/", curate.edit, name="edit"),
     path("curate/submissions/<int:pk>/publish/", curate.publish, name="publish"),
     path("curate/tools/<slug:slug>/verify/", curate.verify, name="verify"),
-    path("curate/revisions/<int:pk>/revert/", curate.revert, name="revert"),
+    path("curate/revisions/<int:pk>/revert/", history.revert, name="revert"),
     path("curate/audit/", curate.audit, name="audit"),
     path("curate/stories/open/", curate.stories_open, name="stories_open"),
     path("curate/stories/sealed.json", curate.stories_sealed, name="stories_sealed"),

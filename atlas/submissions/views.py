@@ -6,20 +6,17 @@ but nothing is stored.
 
 from smtplib import SMTPException
 
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from atlas.catalogue import selectors as catalogue
-from atlas.catalogue.models import Organisation
 from atlas.core.database import DATABASE_UNAVAILABLE
-from atlas.core.countries import get_country
-from atlas.helplines.models import Channel, Helpline
+from atlas.helplines.models import Channel
+from atlas.revisions.records import tool_snapshot
 from atlas.submissions import selectors
 from atlas.submissions.duplicates import tool_duplicates
 from atlas.submissions.contact import contact_relay, tool_contact_addresses
@@ -29,7 +26,6 @@ from atlas.submissions.forms import (ContactForm, CorrectionForm, HelplineReport
 from atlas.submissions.gate import Gate
 from atlas.submissions.models import Submission
 from atlas.submissions.payloads import HelplineReport, Solution, ToolProposal
-from atlas.submissions.records import tool_snapshot
 from atlas.submissions.services import story_submit, submission_create
 from atlas.submissions.stories import public_key
 
@@ -234,46 +230,6 @@ def submit_story(request):
     else:
         form = StoryForm()
     return _form_page(request, "submissions/story_form.html", form, gate, accepting=accepting)
-
-
-def _history(request, *, title, back_url, back_label, records, also=None, several=False):
-    """The revisions of a record (or of several, each then named), with revert for curators."""
-    return render(request, "submissions/history.html", {
-        "title": title, "back_url": back_url, "back_label": back_label, "several": several,
-        "revisions": selectors.revision_list(records=records, also=also),
-        "can_revert": request.user.has_perm("submissions.revert_revision"),
-    })
-
-
-def tool_history(request, slug):
-    tool = _tool_or_404(slug)
-    return _history(request, records=tool, back_url=tool.get_absolute_url(),
-                    back_label=_("Back to the tool"),
-                    title=_("Revision history of %(name)s") % {"name": tool.name})
-
-
-def organisation_history(request, slug):
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise Http404(_("No organisation with this address."))
-    return _history(request, records=organisation, back_url=organisation.get_absolute_url(),
-                    back_label=_("Back to the organisation"),
-                    title=_("Revision history of %(name)s") % {"name": organisation.name})
-
-
-def helpline_history(request, code):
-    country = get_country(code)
-    if country is None:
-        raise Http404(_("Unknown country code."))
-    # Also the revisions made while a helpline was in this country, or that moved it away: a
-    # number moved to another country or deleted must still show here.
-    was_here = (Q(record_key__startswith=f"{country.code}/") | Q(before__country=country.code))
-    return _history(request, records=Helpline.objects.filter(country=country.code),
-                    also=was_here, several=True,
-                    back_url=reverse("helplines:country", args=[country.code]),
-                    back_label=_("Back to the helplines"),
-                    title=_("Revision history of the helplines in %(country)s")
-                    % {"country": country.name})
 
 
 def _excerpts(request):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from atlas.submissions.services import tool_verify_by_curator
+from atlas.revisions.services import tool_verify_by_curator
 from tests.accounts.fixtures import PASSWORD, current_code, make_account
 
 pytestmark = pytest.mark.django_db

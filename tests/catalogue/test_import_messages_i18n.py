@@ -9,7 +9,7 @@ from atlas.core.records import Cells
 from atlas.helplines.records import HelplineFormat
 from atlas.cli import main
 from atlas.submissions.models import Submission
-from atlas.submissions.records import record_check
+from atlas.revisions.records import record_check
 from atlas.submissions.services import submission_create
 from tests.accounts.fixtures import curator, sign_in_verified  # noqa: F401 - fixture
 

@@ -103,7 +103,7 @@ def test_several_writes_between_two_requests_update_the_index_once(catalogue, bu
 
 
 def test_a_curators_change_through_the_review_path_updates_the_index(catalogue, builds):
-    from atlas.submissions.records import record_apply, tool_snapshot
+    from atlas.revisions.records import record_apply, tool_snapshot
     record = tool_snapshot(tool("Tool 05").pk)
     record.update(purposes=["training"], organisations="A new org (owner)")
     record_apply(record)

@@ -9,8 +9,9 @@ from django.core.cache import caches
 from atlas.dataio.imports import import_file
 from atlas.derived.pages import CACHE_ALIAS, MAX_QUERY_CHARS
 from tests.factories import make_helpline
-from atlas.submissions.models import Revision
-from atlas.submissions.services import revision_revert, submission_approve, submission_create
+from atlas.revisions.models import Revision
+from atlas.revisions.services import revision_revert
+from atlas.submissions.services import submission_approve, submission_create
 from tests.accounts.fixtures import curator, curator_client, sign_in_verified  # noqa: F401
 
 pytestmark = pytest.mark.django_db

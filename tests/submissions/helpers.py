@@ -2,7 +2,7 @@
 
 from html.parser import HTMLParser
 
-from atlas.submissions.models import Revision
+from atlas.revisions.models import Revision
 
 
 def revisions_of(obj):

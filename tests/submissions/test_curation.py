@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from atlas.accounts.models import AuditEvent
 from atlas.catalogue.models import Tool
 from atlas.catalogue.selectors import tool_search
-from atlas.submissions.models import Revision, StoryExcerpt, Submission
-from atlas.submissions.services import (revision_revert, story_excerpt_publish,
-                                        submission_approve, submission_create, submission_reject,
-                                        tool_verify_by_curator)
+from atlas.revisions.models import Revision
+from atlas.revisions.services import revision_revert, tool_verify_by_curator
+from atlas.submissions.models import StoryExcerpt, Submission
+from atlas.submissions.services import (story_excerpt_publish, submission_approve,
+                                        submission_create, submission_reject)
 from tests.submissions.helpers import revisions_of
 
 PROPOSAL = {"name": "Harbour Watch", "website": "https://harbour.example",

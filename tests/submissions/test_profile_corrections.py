@@ -9,7 +9,7 @@ import pytest
 from atlas.catalogue import profile
 from atlas.catalogue.models import Tool
 from atlas.submissions.models import Submission
-from atlas.submissions.services import revision_revert
+from atlas.revisions.services import revision_revert
 from tests.submissions.helpers import form_data, revisions_of
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from atlas.accounts.models import AuditEvent
 from atlas.catalogue.models import Organisation
 from atlas.helplines.models import Helpline
-from atlas.submissions.models import Revision
-from atlas.submissions.records import record_type
-from atlas.submissions.services import record_save, revision_revert
+from atlas.revisions.models import Revision
+from atlas.revisions.records import record_type
+from atlas.revisions.services import record_save, revision_revert
 from tests.factories import make_helpline
 from tests.helplines.admin_forms import admin_form
 from tests.submissions.helpers import revisions_of

@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas.catalogue.exporters import organisation_record, tool_record
 from atlas.catalogue.models import Organisation, Tool
-from atlas.catalogue.records import (OrganisationFormat, OrganisationResolver, ToolFormat,
-                                     profile_items_replaced)
+from atlas.catalogue.records import OrganisationFormat, OrganisationResolver, ToolFormat
 from atlas.catalogue.selectors import tools_with_relations
 from atlas.catalogue.services import (catalogue_changed, organisation_upsert, search_reindex,
                                       tool_upsert)
@@ -55,15 +54,6 @@ HELPLINE_LABELS = {
 def tool_snapshot(tool_id: int) -> dict:
     tool = tools_with_relations(Tool.objects.prefetch_related("sources")).get(pk=tool_id)
     return tool_record(tool)
-
-
-def correction_record(current: dict, correction) -> dict:
-    """The tool record a correction (payloads.Correction) proposes: the current one with its
-    changed fields, then its profile items (each replaces that item's entries now, whatever else
-    changed since it was sent; the fields they mirror follow)."""
-    record = {**current, **correction.changes}
-    items = correction.profile
-    return profile_items_replaced(record, items) if items else record
 
 
 def record_diff(before: dict | None, after: dict) -> list[tuple[str, object, object]]:

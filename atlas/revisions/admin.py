@@ -1,9 +1,10 @@
-"""Admin pages for published records whose every change is a revision (organisations, helplines).
+"""Admin pages for published records whose every change is a revision (organisations, helplines),
+and the revisions themselves (read-only).
 
 The form checks the record with the importer's rules (as `atlas import` and reverts do) and
 save_model writes it through services.record_save, which keeps the revision and audits it. They
 live here, beside the revisions, rather than in the catalogue and helplines apps, which sit below
-submissions and do not import it (docs/architecture.md); submissions/admin.py registers them.
+this app and do not import it (docs/architecture.md).
 """
 
 from django import forms
@@ -14,10 +15,13 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from atlas.accounts.admin import ReadOnlyAdmin
+from atlas.catalogue.models import Organisation
 from atlas.helplines.models import Channel, Helpline
 from atlas.helplines.records import helpline_fields
-from atlas.submissions.records import record_type
-from atlas.submissions.services import record_save
+from atlas.revisions.models import Revision
+from atlas.revisions.records import record_type
+from atlas.revisions.services import record_save
 
 
 class RevisedRecordForm(forms.ModelForm):
@@ -52,6 +56,7 @@ class RevisedRecordAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Organisation)
 class OrganisationAdmin(RevisedRecordAdmin):
     """Every change is validated as `atlas import` does and kept as a revision (record_save)."""
 
@@ -95,6 +100,7 @@ class HelplineForm(forms.ModelForm):
     channels' formset, which sees both."""
 
 
+@admin.register(Helpline)
 class HelplineAdmin(RevisedRecordAdmin):
     """A changed number is a revision (who, when, before, after) that a curator can revert.
 
@@ -131,3 +137,10 @@ class HelplineAdmin(RevisedRecordAdmin):
                             instance=form.instance if change else None)
         form.instance.pk = saved.pk
         form.instance.refresh_from_db()
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ("changed_at", "content_type", "record_key", "action", "changed_by")
+    list_filter = ("action", "content_type")
+    readonly_fields = [f.name for f in Revision._meta.fields]

@@ -1,6 +1,6 @@
 from django import template
 
-from atlas.submissions.selectors import revision_list
+from atlas.revisions.selectors import revision_list
 
 register = template.Library()
 RECENT = 5
