@@ -23,8 +23,7 @@ class StoryKeyError(Exception):
 
 
 def public_key_path() -> Path:
-    from atlas.settings.base import DATA_DIR
-    return DATA_DIR / PUBLIC_KEY_FILE
+    return Path(settings.DATA_DIR) / PUBLIC_KEY_FILE
 
 
 def public_key() -> PublicKey | None:
