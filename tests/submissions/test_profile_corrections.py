@@ -55,7 +55,7 @@ def test_the_form_shows_every_profile_item_in_its_group_with_the_answer_publishe
         assert f"<legend>{item.label}</legend>" in html, item.code
         assert f'id="id_profile-{item.code}-source_url"' in html
         assert f'<label for="id_profile-{item.code}-source_url">' in html
-    rows = re.findall(r'<p class="profile-now">(.*?)</p>', html)
+    rows = re.findall(r'<p class="profile-now">(.*?)</p>', html, re.S)
     assert len(rows) == len(profile.ITEMS)
     assert sum("Unknown" in row for row in rows) == len(profile.ITEMS) - 2
     assert any('Yes (<a href="https://lantern.example/offline"' in row for row in rows)

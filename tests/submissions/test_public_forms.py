@@ -57,7 +57,7 @@ def test_a_filled_honeypot_gets_thanks_but_nothing_is_stored(client, db):
 
 def test_the_honeypot_is_hidden_from_people_and_assistive_technology(client, db):
     html = client.get("/submit/tool/").content.decode()
-    assert 'class="field honeypot" aria-hidden="true"' in html
+    assert re.search(r'class="field honeypot"\s+aria-hidden="true"', html)
     assert 'name="homepage"' in html and 'tabindex="-1"' in html
 
 
