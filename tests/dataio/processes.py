@@ -161,6 +161,9 @@ def kill_while_writing(process: subprocess.Popen, target, kind: str, *, unchange
                                  f"writing:\n{process.stderr.read()[-3000:]}")
         if target.writing(kind):
             os.kill(process.pid, signal.SIGSTOP)
+            # A signal is delivered asynchronously: wait until the process has really stopped,
+            # or it may commit between the checks below and the kill.
+            os.waitpid(process.pid, os.WUNTRACED)
             if target.writing(kind) and target.unchanged(unchanged, before):
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait(timeout=60)
