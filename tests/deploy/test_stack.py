@@ -287,7 +287,12 @@ def test_a_killed_app_server_is_routed_around_and_no_submission_is_lost_or_doubl
     def reader():
         visitor = Browser()
         while not stop.is_set():
-            status = visitor.get(stack.url, "/tools/?q=hotline")[0]
+            try:
+                status = visitor.get(stack.url, "/tools/?q=hotline")[0]
+            except (http.client.HTTPException, OSError) as exc:
+                # A page the killed server was half-way through sending: nginx has passed on
+                # its first bytes and cannot hand the rest to the other server.
+                status = type(exc).__name__
             with lock:
                 reads.append((killed.is_set(), status))
 
@@ -310,7 +315,9 @@ def test_a_killed_app_server_is_routed_around_and_no_submission_is_lost_or_doubl
         failed = {t: s for t, s in results.items() if s != 302}
         assert all(s == 502 for s in failed.values()) and len(failed) <= 2, failed
         assert len(accepted) >= len(results) - 2
-        assert [s for _k, s in reads if s != 200] == []
+        # Only a page in flight at the crash may be cut short; every other read went through.
+        cut = [s for _k, s in reads if s != 200]
+        assert len(cut) <= 1 and set(cut) <= {"IncompleteRead", "ConnectionResetError"}, cut
         assert any(k for k, _s in reads), "no page was read after the kill"
         # The other server answers everything now.
         for _ in range(6):
