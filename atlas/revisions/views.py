@@ -30,21 +30,23 @@ def _history(request, *, title, back_url, back_label, records, also=None, severa
 
 
 def tool_history(request, slug):
-    tool = tool_get(slug=slug)
-    if tool is None:
-        raise Http404(_("No tool with this address."))
-    return _history(request, records=tool, back_url=tool.get_absolute_url(),
-                    back_label=_("Back to the tool"),
-                    title=_("Revision history of %(name)s") % {"name": tool.name})
+    return _record_history(request, tool_get(slug=slug), missing=_("No tool with this address."),
+                           back_label=_("Back to the tool"))
 
 
 def organisation_history(request, slug):
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise Http404(_("No organisation with this address."))
-    return _history(request, records=organisation, back_url=organisation.get_absolute_url(),
-                    back_label=_("Back to the organisation"),
-                    title=_("Revision history of %(name)s") % {"name": organisation.name})
+    return _record_history(request, Organisation.objects.filter(slug=slug).first(),
+                           missing=_("No organisation with this address."),
+                           back_label=_("Back to the organisation"))
+
+
+def _record_history(request, record, *, missing, back_label):
+    """One record's history (a tool's, an organisation's), or a 404 saying what was missing."""
+    if record is None:
+        raise Http404(missing)
+    return _history(request, records=record, back_url=record.get_absolute_url(),
+                    back_label=back_label,
+                    title=_("Revision history of %(name)s") % {"name": record.name})
 
 
 def helpline_history(request, code):
