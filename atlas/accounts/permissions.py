@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -65,7 +64,7 @@ def guarded(perm):
     def decorator(service):
         atomic = transaction.atomic(service)
 
-        @functools.wraps(service)
+        @wraps(service)
         def wrapper(*, user, **kwargs):
             permission_require(user, perm(**kwargs) if callable(perm) else perm)
             return atomic(user=user, **kwargs)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from anyascii import anyascii
 from django.core.exceptions import ValidationError
@@ -47,6 +48,12 @@ def unique_slug(name: str, *, taken) -> str:
     while taken(slug):
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def is_web_address(url) -> bool:
+    """Whether a value a record holds is an http(s) address, one a page may link to (a
+    source may also be a repository file, `owner/repo:path`, which is shown, not linked)."""
+    return isinstance(url, str) and urlsplit(url).scheme in ("http", "https")
 
 
 def _too_long(value: str, limit: int) -> str:

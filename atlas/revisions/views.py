@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from atlas.accounts.permissions import staff_required
-from atlas.catalogue.models import Organisation
-from atlas.catalogue.selectors import tool_get
+from atlas.catalogue.models import Organisation, Tool
 from atlas.core.countries import get_country
 from atlas.helplines.models import Helpline
 from atlas.revisions.models import Revision
@@ -30,7 +29,7 @@ def _history(request, *, title, back_url, back_label, records, also=None, severa
 
 
 def tool_history(request, slug):
-    return _record_history(request, tool_get(slug=slug), missing=_("No tool with this address."),
+    return _record_history(request, Tool.objects.filter(slug=slug).first(), missing=_("No tool with this address."),
                            back_label=_("Back to the tool"))
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from django import forms
 from django.utils.text import capfirst
@@ -21,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from atlas.catalogue import profile
 from atlas.core.countries import all_countries
-from atlas.core.records import Cells
+from atlas.core.records import Cells, is_web_address
 from atlas.submissions.accessible import AccessibleForm
 
 PREFIX = "profile-"
@@ -100,10 +99,6 @@ def _comparable(entries) -> list:
     return sorted((sorted(e["value"]) if isinstance(e["value"], list) else [e["value"]],
                    e.get("source_url") or "", " ".join((e.get("note") or "").split()))
                   for e in entries)
-
-
-def _is_web_address(url: str) -> bool:
-    return urlsplit(url).scheme in ("http", "https")
 
 
 class ProfileForm(AccessibleForm):
@@ -201,7 +196,7 @@ class ProfileForm(AccessibleForm):
             self.add_error(f"{entry['_row']}-{name}", reason)
         for entry in proposed:
             new = _comparable([entry])[0] not in published
-            if new and entry["source_url"] and not _is_web_address(entry["source_url"]):
+            if new and entry["source_url"] and not is_web_address(entry["source_url"]):
                 # The import also takes "owner/repo:path"; a public form takes web pages only.
                 self.add_error(f"{entry['_row']}-source_url", _(
                     "Enter a web address starting with http:// or https://."))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +11,7 @@ from atlas.catalogue import profile
 from atlas.catalogue.filters import ParamError
 from atlas.catalogue.models import Tool
 from atlas.core.countries import country_name, is_country_code
+from atlas.core.records import is_web_address
 from atlas.revisions.records import RECORD_LABELS
 from atlas.revisions.selectors import diff_rows, display_value
 from atlas.submissions.models import StoryExcerpt, Submission
@@ -41,10 +41,6 @@ PROPOSAL_LABELS = {**RECORD_LABELS, "slug": gettext_lazy("slug"),
                    "source_url": gettext_lazy("Source"),
                    "source_title": gettext_lazy("title of the source"),
                    "source_date": gettext_lazy("source read on")}
-
-
-def _is_web_address(url) -> bool:
-    return isinstance(url, str) and urlsplit(url).scheme in ("http", "https")
 
 
 def _proposal_value(key, value) -> str:
@@ -82,7 +78,7 @@ def tool_proposal_view(*, submission: Submission) -> ProposalView:
     if origin is not None:
         origin = {"instance": str(origin.get("instance") or ""),
                   "remote_slug": str(origin.get("remote_slug") or ""),
-                  "url": origin["url"] if _is_web_address(origin.get("url")) else ""}
+                  "url": origin["url"] if is_web_address(origin.get("url")) else ""}
     organisations = [(str(org.get("name") or org.get("slug") or ""),
                       _labelled({k: v for k, v in org.items() if k != "name"}, ORGANISATION_ORDER))
                      for org in proposal.new_organisations]
@@ -106,7 +102,7 @@ def correction_profile_diff(*, submission: Submission, current: dict) -> list[di
                          {name: current.get(name) for name in profile.MIRRORED})
 
     def shown(item, entries):
-        return [{**profile.labelled(item, e), "link": _is_web_address(e.get("source_url"))}
+        return [{**profile.labelled(item, e), "link": is_web_address(e.get("source_url"))}
                 for e in entries if isinstance(e, dict) and "value" in e]
 
     return [{"item": item, "group": profile.GROUPS[item.group],

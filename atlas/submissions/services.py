@@ -157,18 +157,6 @@ def _organisations_create(organisations: list[dict], *, record: dict) -> list[st
     return created
 
 
-@transaction.atomic
-def submission_supersede(*, submission: Submission, by: Submission) -> Submission:
-    """Close a pending proposal that its source replaced with a newer version (`by`, filed
-    separately): no curator approves content that changed after they read it."""
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if submission.status == Status.PENDING:
-        submission.status, submission.reviewed_at = Status.SUPERSEDED, timezone.now()
-        submission.superseded_by = by
-        submission.save(update_fields=["status", "reviewed_at", "superseded_by"])
-    return submission
-
-
 @guarded("submissions.review_submission")
 def submission_reject(*, submission: Submission, user, reason: str) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
